@@ -1,0 +1,58 @@
+// Reads a trace file through node:fs in fixed-size chunks (captures never sit whole in memory) and hands it
+// to the core reader that fits its content: pcap/pcapng by magic number, anything else as a text trace.
+import { closeSync, openSync, readSync, readFileSync, statSync } from 'node:fs';
+import { createCaptureSession } from '../core/capture/readCapture';
+import { sniffCaptureFormat } from '../core/pcap/captureReader';
+import { readTextTrace, type TextDialect } from '../core/trace/readTextTrace';
+import type { SipMessage } from '../core/model/sipMessage';
+import { TraceInputError, type LoadedTrace } from './cliDeps';
+
+const CHUNK_BYTES = 1 << 20;
+
+export async function loadTraceFile(path: string, opts: { dialect?: string; onProgress?: (bytes: number, total: number) => void }): Promise<LoadedTrace> {
+  let fd: number;
+  let size: number;
+  try {
+    size = statSync(path).size;
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw new TraceInputError(`${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    const head = new Uint8Array(4);
+    const got = readSync(fd, head, 0, 4, 0);
+    const captureFormat = got === 4 ? sniffCaptureFormat(head) : null;
+    if (!captureFormat || opts.dialect) {
+      closeSync(fd);
+      return loadText(path, opts.dialect as TextDialect | undefined);
+    }
+    const session = createCaptureSession();
+    const messages: SipMessage[] = [];
+    let position = 0;
+    for (;;) {
+      const chunk = new Uint8Array(CHUNK_BYTES);
+      const n = readSync(fd, chunk, 0, CHUNK_BYTES, position);
+      if (n === 0) break;
+      position += n;
+      for (const m of session.push(n === CHUNK_BYTES ? chunk : chunk.subarray(0, n))) messages.push(m);
+      opts.onProgress?.(position, size);
+    }
+    for (const m of session.end()) messages.push(m);
+    return { path, format: session.format ?? captureFormat, packets: session.packets, messages, findings: session.findings };
+  } finally {
+    try { closeSync(fd); } catch { /* already closed for text */ }
+  }
+}
+
+function loadText(path: string, dialect: TextDialect | undefined): LoadedTrace {
+  const bytes = readFileSync(path);
+  if (bytes.subarray(0, 4096).includes(0)) {
+    throw new TraceInputError(`${path}: not a pcap/pcapng capture (unknown magic number) and not a text trace (binary content)`);
+  }
+  const result = readTextTrace(bytes.toString('utf8'), { dialect, fileName: path });
+  if ('error' in result) {
+    const at = result.error.source && 'line' in result.error.source ? `:${result.error.source.line}` : '';
+    throw new TraceInputError(`${path}${at}: ${result.error.message}`);
+  }
+  return { path, format: `text:${result.dialect}`, packets: null, messages: result.messages, findings: result.findings };
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// The siptrail command line: the same core as the VS Code extension, for terminals and CI pipelines.
+// This is the only place (with loadTrace.ts) that touches node:fs.
+import { Command, CommanderError } from 'commander';
+import { readFileSync, readdirSync } from 'node:fs';
+import { loadTraceFile } from './loadTrace';
+import { TraceInputError, type CliDeps } from './cliDeps';
+import * as messages from './commands/messages';
+import * as dialogs from './commands/dialogs';
+import * as flows from './commands/flows';
+import * as check from './commands/check';
+
+const deps: CliDeps = {
+  loadTrace: (path, opts) => loadTraceFile(path, opts),
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  setExitCode: (code) => { process.exitCode = code; },
+  readTextFile: (path) => readFileSync(path, 'utf8'),
+  listDir: (path) => readdirSync(path),
+  cwd: () => process.cwd(),
+};
+
+const program = new Command();
+program
+  .name('siptrail')
+  .description('SIP traces as call flows: list messages, correlate dialogs, check expected flows')
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+for (const command of [messages, dialogs, flows, check]) command.register(program, deps);
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  if (e instanceof CommanderError) {
+    // --help and --version end here with code 0; usage errors get 2.
+    process.exitCode = e.exitCode === 0 ? 0 : 2;
+    return;
+  }
+  if (e instanceof TraceInputError) {
+    process.stderr.write(`siptrail: ${e.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  process.stderr.write(`siptrail: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.exitCode = 3;
+});

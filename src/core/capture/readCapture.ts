@@ -1,0 +1,123 @@
+// The capture pipeline: file chunks → records → transport payloads → SIP message bytes → SipMessage.
+// Streaming: each push returns the messages completed so far, so a caller can show progress on big files.
+
+import type { Finding } from '../model/finding';
+import type { SipMessage } from '../model/sipMessage';
+import { createCaptureReader, type CaptureFormat } from '../pcap/captureReader';
+import { createPacketDecoder } from '../net/packetDecoder';
+import { createSipExtractor, type ExtractedSip } from './sipExtractor';
+import { parseSipMessage } from '../sip/parseSipMessage';
+
+export interface CaptureSession {
+  /** Feeds the next chunk of the file; returns the messages completed by it. */
+  push(chunk: Uint8Array): SipMessage[];
+  /** End of file: flushes pending reassembly and returns the last messages. */
+  end(): SipMessage[];
+  readonly format: CaptureFormat | null;
+  readonly packets: number;
+  /** Capture-, packet- and message-level findings, in the order they were found. */
+  readonly findings: Finding[];
+}
+
+export interface CaptureResult {
+  format: CaptureFormat | null;
+  packets: number;
+  messages: SipMessage[];
+  findings: Finding[];
+}
+
+export function createCaptureSession(): CaptureSession {
+  const reader = createCaptureReader();
+  const decoder = createPacketDecoder();
+  const extractor = createSipExtractor();
+  const findings: Finding[] = [];
+  const messageIndexByFrame = new Map<number, number>();
+  let nextIndex = 0;
+  let readerFindingsSeen = 0;
+
+  function drainReaderFindings(): void {
+    while (readerFindingsSeen < reader.findings.length) findings.push(reader.findings[readerFindingsSeen++]);
+  }
+
+  function toMessage(x: ExtractedSip): SipMessage | null {
+    const parsed = parseSipMessage(x.bytes);
+    if (!parsed.ok) {
+      findings.push({
+        code: parsed.issue.code, severity: 'error',
+        message: `Frame ${x.frame}: ${parsed.issue.message}`,
+        source: { frame: x.frame, offset: x.frameOffset + (parsed.issue.offset ?? 0) },
+      });
+      return null;
+    }
+    const index = nextIndex++;
+    const message: SipMessage = {
+      ...parsed.message,
+      index,
+      time: x.time,
+      src: x.src,
+      dst: x.dst,
+      transport: x.transport,
+      raw: x.bytes,
+      source: x.firstFrame !== x.frame ? { frame: x.frame, firstFrame: x.firstFrame, frameOffset: x.frameOffset } : { frame: x.frame, frameOffset: x.frameOffset },
+    };
+    if (x.duplicateOfFrame !== undefined) {
+      const first = messageIndexByFrame.get(x.duplicateOfFrame);
+      if (first !== undefined) message.duplicateOf = first;
+    } else if (!messageIndexByFrame.has(x.frame)) {
+      messageIndexByFrame.set(x.frame, index);
+    }
+    if (x.truncated) {
+      findings.push({ code: 'capture.message-truncated', severity: 'warning', message: `Frame ${x.frame}: the message was cut by the capture's snaplen, so its end (body or last headers) is missing.`, source: { frame: x.frame }, messageIndex: index });
+    }
+    for (const issue of message.issues) {
+      findings.push({
+        code: issue.code, severity: issue.severity,
+        message: `Frame ${x.frame}: ${issue.message}`,
+        source: { frame: x.frame, offset: x.frameOffset + (issue.offset ?? 0) },
+        messageIndex: index,
+      });
+    }
+    return message;
+  }
+
+  function collect(extracted: { messages: ExtractedSip[]; findings: Finding[] }, out: SipMessage[]): void {
+    findings.push(...extracted.findings);
+    for (const x of extracted.messages) {
+      const m = toMessage(x);
+      if (m) out.push(m);
+    }
+  }
+
+  function process(records: ReturnType<typeof reader.push>): SipMessage[] {
+    const out: SipMessage[] = [];
+    drainReaderFindings();
+    for (const record of records) {
+      const decoded = decoder.decode(record);
+      findings.push(...decoded.findings);
+      for (const payload of decoded.payloads) collect(extractor.push(payload), out);
+    }
+    return out;
+  }
+
+  return {
+    push: (chunk) => process(reader.push(chunk)),
+    end() {
+      const out = process(reader.end());
+      collect(extractor.flush(), out);
+      drainReaderFindings();
+      return out;
+    },
+    get format() { return reader.format; },
+    get packets() { return reader.packets; },
+    findings,
+  };
+}
+
+/** Reads a whole capture given as chunks (e.g. a file read piecewise). */
+export function readCapture(chunks: Iterable<Uint8Array>): CaptureResult {
+  const session = createCaptureSession();
+  const messages: SipMessage[] = [];
+  for (const chunk of chunks) messages.push(...session.push(chunk));
+  messages.push(...session.end());
+  return { format: session.format, packets: session.packets, messages, findings: session.findings };
+}

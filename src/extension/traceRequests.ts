@@ -1,0 +1,29 @@
+// Dispatches one worker request to the trace store. Shared by the worker thread and the in-process fallback.
+import type { TraceStore } from './traceStore';
+import type { WorkerReply, WorkerRequest } from './traceWorkerProtocol';
+
+export function answerTraceRequest(store: TraceStore, request: WorkerRequest, post: (reply: WorkerReply) => void): void {
+  try {
+    let result: unknown;
+    switch (request.op) {
+      case 'openCapture': {
+        let last = 0;
+        result = store.openCapture(request.traceId, request.fileName, request.bytes, (fraction) => {
+          // One progress message per ~5 %, not one per chunk.
+          if (fraction - last >= 0.05 || fraction === 1) {
+            last = fraction;
+            post({ id: request.id, kind: 'progress', fraction });
+          }
+        });
+        break;
+      }
+      case 'openText': result = store.openText(request.traceId, request.fileName, request.text); break;
+      case 'render': result = store.render(request.traceId, request.options); break;
+      case 'details': result = store.details(request.traceId, request.messageIndex); break;
+      case 'close': store.close(request.traceId); result = null; break;
+    }
+    post({ id: request.id, kind: 'result', result });
+  } catch (error) {
+    post({ id: request.id, kind: 'error', message: error instanceof Error ? error.message : String(error) });
+  }
+}

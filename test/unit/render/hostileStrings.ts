@@ -1,0 +1,55 @@
+// Strings a hostile or broken trace can carry into a diagram label (a reason phrase, a display name, a caption,
+// a user-set name). Shared by the unit tests and the browser test that runs mermaid itself on them.
+
+export const HOSTILE_STRINGS: readonly string[] = [
+  // Mermaid directives and comments, anywhere in the text.
+  '%%{init: {"securityLevel": "loose", "theme": "forest"}}%%',
+  'OK %%{init: {"startOnLoad": true}}%% trailing',
+  '%%{wrap}%%',
+  '%% a comment',
+  // Statement separators and new statements smuggled after them.
+  'OK; click p1 call alert(1)',
+  'OK\nclick p1 href "javascript:alert(1)"',
+  'OK\r\nlink p1: Evil @ https://example.invalid/',
+  'OK\nlinks p1: {"evil": "javascript:alert(1)"}',
+  'OK\ncallback p1 "alert"',
+  'OK\nparticipant x as <img src=x onerror=alert(1)>',
+  'OK\nend\nend\nrect rgb(255,0,0)',
+  'OK # a comment eats the rest',
+  // HTML and line breaks.
+  '<br>two<br/>lines<BR />',
+  '<img src=x onerror="alert(1)">',
+  '<script>alert(1)</script>',
+  '<a href="javascript:alert(1)">click</a>',
+  '<svg onload=alert(1)>',
+  '"><foreignObject><div onclick=alert(1)>x</div></foreignObject>',
+  // Entity tricks: mermaid's own `#name;` codes, HTML entities, and mermaid's internal placeholders.
+  '#60;script#62;alert(1)#60;/script#62;',
+  '#lt;b#gt;bold#lt;/b#gt;',
+  '&lt;script&gt;alert(1)&lt;/script&gt;',
+  '&#60;img src=x onerror=alert(1)&#62;',
+  'ﬂ°°60¶ßimgﬂ°°62¶ß',
+  // Mermaid message syntax inside a label.
+  'wrap: forced wrapping',
+  'nowrap:x',
+  'style p1 fill:#f00;',
+  'classDef evil fill:#f00;',
+  'A->>B: nested arrow',
+  'title injected',
+  'Note over p1: injected',
+  ':::',
+  '`markdown` **bold** $$math$$',
+  '{}[]()<>',
+  'a\\nb\\',
+  // Odd characters.
+  'tab\there',
+  'nul\u0000byte',
+  'del\u007fc1\u0085',
+  'lone \ud800 surrogate',
+  'other lone \udc00 surrogate',
+  '📞 emoji and ✓ marks',
+  'Ünïcödé — quotes “”',
+  'bidi \u202e override \u202c',
+  '=====',
+  '',
+];

@@ -1,0 +1,76 @@
+// This runs in the diagram webview. Mermaid with discipline: never on load, strict security, parse before
+// render, the newest render wins, errors as text, the theme taken from VS Code's body class.
+import mermaid from 'mermaid';
+
+export type DiagramTheme = 'dark' | 'default';
+
+export type RenderOutcome =
+  | { ok: true; svg: SVGSVGElement; labels: SVGTextElement[]; lines: SVGElement[] }
+  | { ok: false; error: string }
+  | { ok: false; stale: true };
+
+/** VS Code marks the webview body with vscode-light / vscode-dark / vscode-high-contrast(-light). */
+export function themeFromBody(): DiagramTheme {
+  const classes = document.body.classList;
+  if (classes.contains('vscode-high-contrast-light')) return 'default';
+  return classes.contains('vscode-dark') || classes.contains('vscode-high-contrast') ? 'dark' : 'default';
+}
+
+let initializedTheme: DiagramTheme | null = null;
+let renderCount = 0;
+let latest = 0;
+
+function initialize(theme: DiagramTheme): void {
+  if (initializedTheme === theme) return;
+  const style = getComputedStyle(document.body);
+  const fontFamily = style.getPropertyValue('--vscode-font-family').trim();
+  mermaid.initialize({
+    startOnLoad: false,
+    securityLevel: 'strict',
+    theme,
+    darkMode: theme === 'dark',
+    // Escaped labels are longer than their text; a page of 300 messages stays far below this.
+    maxTextSize: 2_000_000,
+    fontFamily: fontFamily || undefined,
+    sequence: {
+      // Wide diagrams scroll horizontally instead of shrinking to unreadable text.
+      useMaxWidth: false,
+      mirrorActors: true,
+      actorMargin: 40,
+      boxMargin: 8,
+      noteMargin: 8,
+      messageMargin: 28,
+    },
+  });
+  initializedTheme = theme;
+}
+
+/**
+ * Renders `source` into `container`. A render that finishes after a newer one started is dropped
+ * (`stale`), so a fast page flip never shows an old page.
+ */
+export async function renderDiagram(container: HTMLElement, source: string): Promise<RenderOutcome> {
+  const mine = ++latest;
+  initialize(themeFromBody());
+  try {
+    // parse() reports syntax errors with their line; render() would leave a bomb icon in the page instead.
+    await mermaid.parse(source);
+    const { svg } = await mermaid.render(`sip-trail-diagram-${++renderCount}`, source);
+    if (mine !== latest) return { ok: false, stale: true };
+    // Mermaid's own output, already sanitized under securityLevel 'strict'; no trace text is spliced here.
+    container.innerHTML = svg;
+    const element = container.querySelector('svg');
+    if (!element) return { ok: false, error: 'Mermaid produced no diagram.' };
+    return {
+      ok: true,
+      svg: element,
+      labels: [...element.querySelectorAll<SVGTextElement>('text.messageText')],
+      lines: [...element.querySelectorAll<SVGElement>('.messageLine0, .messageLine1')],
+    };
+  } catch (error) {
+    if (mine !== latest) return { ok: false, stale: true };
+    // Mermaid leaves its error rendering behind in the body; remove it.
+    document.querySelectorAll('body > [id^="dsip-trail-diagram-"]').forEach((e) => e.remove());
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}

@@ -1,0 +1,287 @@
+// This runs in the diagram webview (browser). It announces itself with 'ready' (handing over the view state it
+// restored), receives the diagram as message data, draws it with mermaid, and maps clicks on the arrows back to
+// messages by drawing order (mermaid#1279: arrows carry no ids). Trace text only ever reaches the DOM through
+// textContent or inside mermaid's sanitized SVG.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
+import '@vscode-elements/elements/dist/vscode-split-layout/index.js';
+import type {
+  DiagramData, DiagramFilter, DiagramViewState, FromWebviewMessage, MessageDetails, ReplyOf, RequestMessage,
+  ToWebviewMessage,
+} from '../src/protocol/messages';
+import { renderDiagram, themeFromBody, type DiagramTheme } from './diagram';
+
+interface VsCodeApi {
+  postMessage(message: FromWebviewMessage): void;
+  getState(): DiagramViewState | undefined;
+  setState(state: DiagramViewState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+
+function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`#${id} is missing from the page`);
+  return element as T;
+}
+
+interface Checkbox extends HTMLElement { checked: boolean }
+interface Button extends HTMLElement { disabled: boolean }
+
+const ui = {
+  title: byId('trace-title'),
+  status: byId('status'),
+  pageLabel: byId('page-label'),
+  prev: byId<Button>('page-prev'),
+  next: byId<Button>('page-next'),
+  hideTrying: byId<Checkbox>('hide-trying'),
+  hideProvisionalNotify: byId<Checkbox>('hide-provisional-notify'),
+  hideDuplicates: byId<Checkbox>('hide-duplicates'),
+  pane: byId('diagram-pane'),
+  progress: byId('progress'),
+  progressLabel: byId('progress-label'),
+  error: byId('diagram-error'),
+  diagram: byId('diagram'),
+  detailsHeader: byId('details-header'),
+  detailsRaw: byId('details-raw'),
+};
+
+let state: DiagramViewState = restoredState(vscode.getState());
+let current: DiagramData | null = null;
+let drawnTheme: DiagramTheme | null = null;
+let arrowLabels: SVGTextElement[] = [];
+let arrowLines: SVGElement[] = [];
+let scrollRestored = false;
+
+function restoredState(saved: DiagramViewState | undefined): DiagramViewState {
+  return {
+    page: typeof saved?.page === 'number' ? saved.page : 0,
+    filter: saved?.filter ?? {},
+    selectedMessage: typeof saved?.selectedMessage === 'number' ? saved.selectedMessage : null,
+    scrollLeft: saved?.scrollLeft ?? 0,
+    scrollTop: saved?.scrollTop ?? 0,
+  };
+}
+
+function saveState(patch: Partial<DiagramViewState>): void {
+  state = { ...state, ...patch };
+  vscode.setState(state);
+}
+
+// ── errors: shown as text, reported to the host, and logged so tests see them ──
+
+function reportError(message: string): void {
+  console.error(`[sip-trail webview] ${message}`);
+  vscode.postMessage({ type: 'webviewError', message });
+}
+window.addEventListener('error', (event) => reportError(event.message || String(event.error)));
+window.addEventListener('unhandledrejection', (event) => reportError(String(event.reason)));
+document.addEventListener('securitypolicyviolation', (event) => {
+  reportError(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline content'}`);
+});
+
+function showError(text: string): void {
+  ui.error.textContent = text;
+  ui.error.hidden = false;
+}
+
+function clearError(): void {
+  ui.error.textContent = '';
+  ui.error.hidden = true;
+}
+
+// ── request/reply ──
+
+let nextRequestId = 1;
+const waiting = new Map<number, (reply: ToWebviewMessage) => void>();
+
+type Unnumbered<M> = M extends RequestMessage ? Omit<M, 'requestId'> : never;
+function request<M extends Unnumbered<RequestMessage>>(message: M): Promise<ReplyOf[M['type']]> {
+  const requestId = nextRequestId++;
+  return new Promise((resolve) => {
+    waiting.set(requestId, resolve as (reply: ToWebviewMessage) => void);
+    vscode.postMessage({ ...message, requestId } as FromWebviewMessage);
+  });
+}
+
+window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
+  const message = event.data;
+  if (!message || typeof message !== 'object') return;
+  if ('inReplyTo' in message && message.inReplyTo !== undefined) {
+    const resolve = waiting.get(message.inReplyTo);
+    waiting.delete(message.inReplyTo);
+    resolve?.(message);
+  }
+  switch (message.type) {
+    case 'diagram': void showDiagram(message.diagram); break;
+    case 'progress': showProgress(message.fraction, message.label); break;
+    case 'traceError': hideProgress(); showError(message.message); break;
+    case 'messageDetails': break;
+  }
+});
+
+// ── toolbar ──
+
+function currentFilter(): DiagramFilter {
+  return {
+    hideTrying: ui.hideTrying.checked,
+    hideProvisionalNotify: ui.hideProvisionalNotify.checked,
+    hideDuplicates: ui.hideDuplicates.checked,
+  };
+}
+
+function askForPage(page: number): void {
+  const filter = currentFilter();
+  saveState({ page, filter });
+  void request({ type: 'showPage', page, filter });
+}
+
+ui.prev.addEventListener('click', () => { if (current && current.page > 0) askForPage(current.page - 1); });
+ui.next.addEventListener('click', () => { if (current && current.page < current.pageCount - 1) askForPage(current.page + 1); });
+for (const box of [ui.hideTrying, ui.hideProvisionalNotify, ui.hideDuplicates]) {
+  box.addEventListener('change', () => askForPage(0));
+}
+
+function showProgress(fraction: number, label: string): void {
+  ui.progress.hidden = fraction >= 1;
+  ui.progressLabel.textContent = `${label} ${Math.round(fraction * 100)} %`;
+}
+
+function hideProgress(): void {
+  ui.progress.hidden = true;
+}
+
+function describe(d: DiagramData): string {
+  const f = d.trace.findings;
+  const parts = [`${d.trace.messageCount} SIP messages (${d.trace.format})`];
+  if (d.hiddenMessages) parts.push(`${d.hiddenMessages} hidden`);
+  if (f.errors || f.warnings) parts.push(`${f.errors} errors, ${f.warnings} warnings`);
+  return parts.join(' · ');
+}
+
+// ── the diagram ──
+
+async function showDiagram(d: DiagramData): Promise<void> {
+  current = d;
+  hideProgress();
+  clearError();
+  ui.title.textContent = d.trace.fileName;
+  ui.status.textContent = describe(d);
+  ui.pageLabel.textContent = `Page ${d.page + 1} of ${d.pageCount}`;
+  ui.prev.disabled = d.page === 0;
+  ui.next.disabled = d.page >= d.pageCount - 1;
+  ui.hideTrying.checked = d.filter.hideTrying === true;
+  ui.hideProvisionalNotify.checked = d.filter.hideProvisionalNotify === true;
+  ui.hideDuplicates.checked = d.filter.hideDuplicates === true;
+  saveState({ page: d.page, filter: d.filter });
+  if (d.arrows.length === 0) {
+    ui.diagram.textContent = '';
+    arrowLabels = [];
+    arrowLines = [];
+    showError(d.shownMessages === 0 && d.hiddenMessages > 0
+      ? `Every SIP message of ${d.trace.fileName} is hidden by the filters.`
+      : `No SIP messages found in ${d.trace.fileName}.`);
+    return;
+  }
+  drawnTheme = themeFromBody();
+  const outcome = await renderDiagram(ui.diagram, d.text);
+  if (!outcome.ok) {
+    if ('error' in outcome) {
+      showError(`The diagram could not be drawn: ${outcome.error}`);
+      reportError(`mermaid: ${outcome.error}`);
+    }
+    return;
+  }
+  arrowLabels = outcome.labels;
+  arrowLines = outcome.lines;
+  if (arrowLabels.length !== d.arrows.length) {
+    reportError(`mermaid drew ${arrowLabels.length} arrow labels for ${d.arrows.length} messages; clicks may pick the wrong message`);
+  }
+  wireArrows(d);
+  vscode.postMessage({ type: 'rendered', arrows: arrowLabels.length, page: d.page });
+  if (!scrollRestored) {
+    scrollRestored = true;
+    ui.pane.scrollLeft = state.scrollLeft;
+    ui.pane.scrollTop = state.scrollTop;
+  }
+  const selected = state.selectedMessage;
+  if (selected !== null && d.arrows.includes(selected)) void select(d.arrows.indexOf(selected), false);
+}
+
+function wireArrows(d: DiagramData): void {
+  arrowLabels.forEach((label, order) => {
+    label.setAttribute('tabindex', '0');
+    label.setAttribute('role', 'button');
+    label.setAttribute('aria-label', `Message ${label.textContent ?? ''}`);
+    label.dataset.messageIndex = String(d.arrows[order]);
+    label.addEventListener('click', () => void select(order, true));
+    label.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' || event.key === ' ') {
+        event.preventDefault();
+        void select(order, true);
+      } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault();
+        arrowLabels[Math.max(0, Math.min(arrowLabels.length - 1, order + (event.key === 'ArrowDown' ? 1 : -1)))]?.focus();
+      }
+    });
+  });
+  arrowLines.forEach((line, order) => {
+    line.dataset.messageIndex = String(d.arrows[order]);
+    line.addEventListener('click', () => void select(order, true));
+  });
+}
+
+async function select(order: number, byUser: boolean): Promise<void> {
+  if (!current) return;
+  const messageIndex = current.arrows[order];
+  arrowLabels.forEach((l, i) => l.classList.toggle('selected', i === order));
+  arrowLines.forEach((l, i) => l.classList.toggle('selected', i === order));
+  if (byUser) saveState({ selectedMessage: messageIndex });
+  const reply = await request({ type: 'getMessage', messageIndex });
+  showDetails(reply.details);
+}
+
+function showDetails(details: MessageDetails | null): void {
+  ui.detailsHeader.textContent = '';
+  if (!details) {
+    ui.detailsHeader.textContent = 'This message is no longer in the trace.';
+    ui.detailsRaw.textContent = '';
+    return;
+  }
+  const summary = document.createElement('span');
+  summary.className = 'details-summary';
+  summary.textContent = [
+    `${details.messageIndex + 1}. ${details.title}`,
+    `${details.from} → ${details.to}`,
+    details.time ?? 'no timestamp',
+    details.location,
+    `${details.byteLength} bytes${details.encoding === 'latin1' ? ' (not UTF-8, shown as Latin-1)' : ''}`,
+  ].join(' · ');
+  ui.detailsHeader.append(summary);
+  if (current?.trace.kind === 'text') {
+    const reveal = document.createElement('vscode-button');
+    reveal.setAttribute('secondary', '');
+    reveal.id = 'reveal-in-trace';
+    reveal.textContent = 'Reveal in trace';
+    reveal.addEventListener('click', () => vscode.postMessage({ type: 'reveal', messageIndex: details.messageIndex }));
+    ui.detailsHeader.append(reveal);
+  }
+  ui.detailsRaw.textContent = details.text;
+  ui.detailsRaw.dataset.messageIndex = String(details.messageIndex);
+}
+
+// Scroll position survives the webview being hidden (getState/setState instead of retainContextWhenHidden).
+let scrollTimer: ReturnType<typeof setTimeout> | undefined;
+ui.pane.addEventListener('scroll', () => {
+  if (scrollTimer) clearTimeout(scrollTimer);
+  scrollTimer = setTimeout(() => saveState({ scrollLeft: ui.pane.scrollLeft, scrollTop: ui.pane.scrollTop }), 200);
+});
+
+// VS Code swaps the body class when the colour theme changes: draw again in the new theme.
+new MutationObserver(() => {
+  if (current && drawnTheme !== null && themeFromBody() !== drawnTheme) void showDiagram(current);
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
+vscode.postMessage({ type: 'ready', state: vscode.getState() ?? null });
