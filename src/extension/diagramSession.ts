@@ -68,7 +68,8 @@ export class DiagramSession implements vscode.Disposable {
     const document = this.source.document;
     const editor = vscode.window.visibleTextEditors.find((e) => e.document === document)
       ?? await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
-    const range = new vscode.Range(first - 1, 0, Math.max(first, last) - 1, Number.MAX_SAFE_INTEGER);
+    const lastLine = Math.min(document.lineCount, Math.max(first, last)) - 1;
+    const range = new vscode.Range(first - 1, 0, lastLine, document.lineAt(lastLine).text.length);
     // Cursor at the message's first line, selection over the whole message.
     editor.selection = new vscode.Selection(range.end, range.start);
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);

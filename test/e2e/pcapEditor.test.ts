@@ -3,11 +3,9 @@
 // the diagram follows the colour theme, and the webview logs no error and no CSP violation.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { hasTshark, tsharkFields } from '../support/tshark';
-import { e2eEnv, findWebview, openWorkbench, progress, quickOpen, screenshot, webviewProblems, type Workbench } from './support/workbench';
+import { e2eEnv, findWebview, openWorkbench, progress, quickOpen, runCommand, screenshot, webviewProblems, type Workbench } from './support/workbench';
 
 const env = e2eEnv();
 let bench: Workbench;
@@ -85,15 +83,23 @@ test('clicking an arrow shows that message\'s raw text in the details pane', { t
   await screenshot(bench.page, env.run, 'capture-message-details');
 });
 
+/** Picks a colour theme the way a user does: "Preferences: Color Theme", type its name, Enter. */
+async function pickTheme(name: string): Promise<void> {
+  await runCommand(bench.page, 'Preferences: Color Theme');
+  const input = bench.page.locator('.quick-input-widget input.input');
+  await input.fill(name);
+  await bench.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  await bench.page.keyboard.press('Enter');
+}
+
 test('the diagram follows the colour theme (light screenshot), with no webview error or CSP violation', { timeout: 180_000 }, async () => {
-  const settingsFile = join(env.run, 'ud/User/settings.json');
-  const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
-  writeFileSync(settingsFile, JSON.stringify({ ...settings, 'workbench.colorTheme': 'Default Light Modern' }, null, 2));
+  await pickTheme('Light Modern');
   await frame.locator('body.vscode-light').waitFor({ timeout: 30_000 });
   await frame.locator('#diagram svg text.messageText').first().waitFor();
-  await bench.page.waitForTimeout(500);
+  // Redrawn in mermaid's light theme: the lifeline boxes take the default theme's fill.
+  await bench.page.waitForTimeout(1000);
   await screenshot(bench.page, env.run, 'capture-diagram-light');
-  writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+  await pickTheme('Dark Modern');
   await frame.locator('body.vscode-dark').waitFor({ timeout: 30_000 });
 
   const problems = webviewProblems(bench.errors);

@@ -8,6 +8,12 @@ import type { TransportPayload } from '../model/packet';
 
 /** Copies further apart than this are not the same packet. */
 export const DUPLICATE_WINDOW_SECONDS = 0.010;
+/**
+ * A HEP copy carries the capture agent's timestamp (kamailio's siptrace: when it handled the message), which
+ * lags the wire copy by up to tens of milliseconds (17 ms in test/fixtures/pcap/hep3-kamailio.pcap); still far
+ * below T1.
+ */
+export const HEP_DUPLICATE_WINDOW_SECONDS = 0.100;
 /** Without timestamps: copies must be this close in frame numbers. */
 const DUPLICATE_WINDOW_FRAMES = 32;
 const MAX_ENTRIES = 65536;
@@ -23,12 +29,19 @@ interface Seen {
   ipId: number | undefined;
   seq: number | undefined;
   length: number;
+  hep: boolean;
 }
 
 export class DuplicateDetector {
-  constructor(private readonly windowSeconds = DUPLICATE_WINDOW_SECONDS) {}
+  private readonly hepWindowSeconds: number;
+  constructor(private readonly windowSeconds = DUPLICATE_WINDOW_SECONDS) {
+    this.hepWindowSeconds = Math.max(windowSeconds, HEP_DUPLICATE_WINDOW_SECONDS);
+  }
 
-  /** By a 32-bit hash of everything compared; a hit is confirmed field by field. */
+  /**
+   * By a 32-bit hash of everything compared but the IP id (a HEP copy has none: it may still be the same
+   * packet a probe also captured); a hit is confirmed field by field.
+   */
   private readonly byKey = new Map<number, Seen>();
   private readonly order: Seen[] = [];
   private head = 0;
@@ -43,33 +56,33 @@ export class DuplicateDetector {
     let h = sampleHash(p.payload);
     h = mix(h, n);
     h = mix(h, ports);
-    h = mix(h, p.ipId ?? -1);
     h = mix(h, seq ?? -1);
     h = mixString(h, p.src.ip);
     h = mixString(h, p.dst.ip);
     h = mixString(h, p.transport);
     const prior = this.byKey.get(h);
     if (
-      prior !== undefined && prior.frame !== p.frame && this.close(prior, p) && prior.length === n && prior.ports === ports &&
-      prior.ipId === p.ipId && prior.seq === seq && prior.srcIp === p.src.ip && prior.dstIp === p.dst.ip && prior.transport === p.transport
+      prior !== undefined && prior.frame !== p.frame && this.close(prior, p, prior.hep !== (p.hep !== undefined)) && prior.length === n && prior.ports === ports &&
+      (prior.ipId === p.ipId || prior.ipId === undefined || p.ipId === undefined) && prior.seq === seq && prior.srcIp === p.src.ip && prior.dstIp === p.dst.ip && prior.transport === p.transport
     ) {
       return prior.frame;
     }
-    const seen: Seen = { key: h, frame: p.frame, time: p.time, transport: p.transport, srcIp: p.src.ip, dstIp: p.dst.ip, ports, ipId: p.ipId, seq, length: n };
+    const seen: Seen = { key: h, frame: p.frame, time: p.time, transport: p.transport, srcIp: p.src.ip, dstIp: p.dst.ip, ports, ipId: p.ipId, seq, length: n, hep: p.hep !== undefined };
     this.byKey.set(h, seen);
     this.order.push(seen);
     return null;
   }
 
-  private close(s: Seen, p: TransportPayload): boolean {
-    if (s.time !== null && p.time !== null) return Math.abs(p.time - s.time) <= this.windowSeconds;
+  /** `acrossHep`: one copy came through HEP, the other off the wire. */
+  private close(s: Seen, p: TransportPayload, acrossHep: boolean): boolean {
+    if (s.time !== null && p.time !== null) return Math.abs(p.time - s.time) <= (acrossHep ? this.hepWindowSeconds : this.windowSeconds);
     return Math.abs(p.frame - s.frame) <= DUPLICATE_WINDOW_FRAMES;
   }
 
   private expire(p: TransportPayload): void {
     while (this.head < this.order.length) {
       const s = this.order[this.head];
-      const stale = this.order.length - this.head > MAX_ENTRIES || !this.close(s, p);
+      const stale = this.order.length - this.head > MAX_ENTRIES || !this.close(s, p, true);
       if (!stale) break;
       if (this.byKey.get(s.key) === s) this.byKey.delete(s.key);
       this.head++;

@@ -67,7 +67,7 @@ export function createCaptureSession(): CaptureSession {
       messageIndexByFrame.set(x.frame, index);
     }
     if (x.truncated) {
-      findings.push({ code: 'capture.message-truncated', severity: 'warning', message: `Frame ${x.frame}: the message was cut by the capture's snaplen, so its end (body or last headers) is missing.`, source: { frame: x.frame }, messageIndex: index });
+      findings.push({ code: 'capture.message-truncated', severity: 'warning', message: `Frame ${x.frame}: the message is incomplete (cut by the capture's snaplen, or IP fragments missing), so its end (body or last headers) is missing.`, source: { frame: x.frame }, messageIndex: index });
     }
     for (const issue of message.issues) {
       findings.push({
@@ -103,6 +103,10 @@ export function createCaptureSession(): CaptureSession {
     push: (chunk) => process(reader.push(chunk)),
     end() {
       const out = process(reader.end());
+      // Reassemblies the capture never completed come out (truncated, with a finding) before the streams flush.
+      const pending = decoder.end();
+      findings.push(...pending.findings);
+      for (const payload of pending.payloads) collect(extractor.push(payload), out);
       collect(extractor.flush(), out);
       drainReaderFindings();
       return out;

@@ -6,7 +6,7 @@ import type { Endpoint, Transport, TransportPayload } from '../model/packet';
 import type { Finding } from '../model/finding';
 import { formatEndpoint } from '../model/packet';
 import { checkSipStartLine, findSipStartLine } from '../sip/startLine';
-import { DUPLICATE_WINDOW_SECONDS, DuplicateDetector } from './extractDuplicates';
+import { DUPLICATE_WINDOW_SECONDS, DuplicateDetector, HEP_DUPLICATE_WINDOW_SECONDS } from './extractDuplicates';
 import { DEFAULT_STREAM_LIMITS, TcpConnections, type StreamStats } from './streamConnections';
 import type { StreamSink } from './streamSipReader';
 
@@ -192,7 +192,7 @@ class Extractor implements SipExtractor {
       f.push({
         code: 'capture.duplicate-packets',
         severity: 'info',
-        message: `${this.duplicatePackets} packet(s) were captured twice (same addresses, IP Identification and bytes within ${Math.round(this.windowSeconds * 1e6) / 1000} ms, e.g. two interfaces or a mirror port)${this.duplicateTcpSegments > 0 ? `; ${this.duplicateTcpSegments} of them TCP segments, kept out of stream reassembly` : ''}; SIP messages in the copies are marked as duplicates.`,
+        message: `${this.duplicatePackets} packet(s) were captured twice (same addresses, IP Identification and bytes within ${Math.round(this.windowSeconds * 1e6) / 1000} ms, or ${HEP_DUPLICATE_WINDOW_SECONDS * 1000} ms between a HEP copy and the wire: two interfaces, a mirror port, a capture agent)${this.duplicateTcpSegments > 0 ? `; ${this.duplicateTcpSegments} of them TCP segments, kept out of stream reassembly` : ''}; SIP messages in the copies are marked as duplicates.`,
         source: this.firstDuplicateFrame !== null ? { frame: this.firstDuplicateFrame } : undefined,
       });
     }

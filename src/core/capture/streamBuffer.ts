@@ -32,11 +32,6 @@ export class StreamBuffer {
     return this.end - this.start;
   }
 
-  /** Absolute stream offset of data[i]. */
-  abs(i: number): number {
-    return this.base + i;
-  }
-
   append(c: StreamChunk): void {
     const n = c.bytes.length;
     if (n === 0) return;

@@ -3,7 +3,8 @@
 // when a gap is given up on, SYN/FIN/RST, buffer limits, and the TLS report.
 import type { Endpoint, TransportPayload } from '../model/packet';
 import { formatEndpoint } from '../model/packet';
-import { seqDiff, TcpDirectionReassembler, TCP_ACK, TCP_RST, type StreamChunk } from '../net/tcpReassembly';
+import { seqDiff, TcpDirectionReassembler, type StreamChunk } from '../net/tcpReassembly';
+import { TCP_ACK, TCP_RST } from '../net/tcpSegment';
 import { checkSipStartLine } from '../sip/startLine';
 import { SipStreamReader, type ConnectionNotes, type StreamSink } from './streamSipReader';
 
@@ -122,7 +123,7 @@ export class TcpConnections {
         // Between messages and the new segment starts a message: the missing bytes held whole messages the
         // capture did not see (a drop at the capture point); read on now rather than wait (as tshark does).
         loseGapNow = 'the segment after them starts a new SIP message';
-      } else if (me.reader.sb.length === 0 && !me.reader.atBoundary()) {
+      } else if (me.reader.snaplenCut) {
         loseGapNow = 'the snaplen cut the segment before them';
       }
     }
@@ -243,8 +244,8 @@ export class TcpConnections {
       this.waiting.delete(d);
       this.waitingBytes -= d.share;
       d.share = 0;
-      if (d.reader.mode === 'other') this.stats.nonSipConnections++;
     }
+    if (conn.dirs.some((d) => d.reader.mode === 'other') && !conn.dirs.some((d) => d.reader.mode === 'sip' || d.reader.mode === 'ws')) this.stats.nonSipConnections++;
     this.reportTls(conn);
   }
 

@@ -8,7 +8,7 @@ import type { StreamChunk } from '../net/tcpReassembly';
 import { StreamBuffer } from './streamBuffer';
 import { checkSipStartLine, findSipStartLine } from '../sip/startLine';
 import { frameSipMessageDetail, MAX_HEADER_BYTES } from '../sip/messageFraming';
-import { copyUnmasked, looksLikeHttpStart, parseWsFrameHeader, readHttpUpgrade, WS_CLOSE } from '../net/websocket';
+import { copyUnmasked, looksLikeHttpStart, parseWsFrameHeader, readHttpUpgrade } from '../net/websocket';
 import { formatEndpoint } from '../model/packet';
 
 /** Where a stream reader puts what it finds. */
@@ -72,6 +72,8 @@ export class SipStreamReader {
   private junk: Junk | null = null;
   private wsMessage: WsMessage | null = null;
   private nonSipReported = false;
+  /** The newest bytes came from a frame the snaplen cut, so the next segment starts after a hole. */
+  snaplenCut = false;
   /** A gap met while the stream's content was still unknown. */
   private probeGap: { bytes: number; frameAfter: number } | null = null;
 
@@ -98,11 +100,13 @@ export class SipStreamReader {
     if (this.ignoresData) return;
     this.sb.append(c);
     this.run(sink);
+    this.snaplenCut = c.truncated === true;
     if (this.sb.length > 0 && this.sb.endsTruncated()) this.cutBySnaplen(sink);
   }
 
   /** Bytes before the next chunk will never come (a gap given up on, or a snaplen cut followed by more data). */
   onGap(bytes: number, fromSeq: number, toSeq: number, frameAfter: number, why: string, sink: StreamSink): void {
+    this.snaplenCut = false;
     if (this.ignoresData) return;
     if (this.mode === 'probe' || this.mode === 'http') {
       // not known to be SIP: nothing to report yet (said later if a SIP start line turns up), start over
@@ -127,11 +131,13 @@ export class SipStreamReader {
       this.hole.remaining -= bytes;
     }
     if (this.hole !== null && this.hole.remaining !== null && this.hole.remaining <= 0) this.hole = null;
+    // WebSocket framing cannot be picked up mid-frame: find the next frame that visibly starts a SIP message
+    if (this.mode === 'ws' && this.hole === null) this.hole = { remaining: null };
     this.startJunkIfNotSip(`the gap before frame ${frameAfter}`);
     sink.findings.push({
       code: 'capture.tcp-gap',
       severity: 'warning',
-      message: `Expected the TCP stream ${formatEndpoint(this.src)} → ${formatEndpoint(this.dst)} to continue at sequence ${fromSeq >>> 0}, but ${bytes} bytes up to ${toSeq >>> 0} were never captured (${why}); reading resumes at frame ${frameAfter}${cut}.`,
+      message: `Expected the TCP stream ${formatEndpoint(this.src)} → ${formatEndpoint(this.dst)} to continue at sequence ${fromSeq >>> 0}, but the ${bytes} bytes up to ${toSeq >>> 0} are missing from the capture (${why}); reading resumes at frame ${frameAfter}${cut}.`,
       source: { frame: frameAfter },
     });
   }
@@ -434,25 +440,33 @@ export class SipStreamReader {
     let s = this.sb.start;
     const e = this.sb.end;
     if (this.mode === 'ws') {
-      const w = this.wsMessage;
-      if (w === null) return null;
+      // the fragments already complete, plus whatever of the cut frame is there
+      const parts = this.wsMessage ? [...this.wsMessage.parts] : [];
+      let firstFrame = this.wsMessage?.firstFrame ?? null;
+      let frameOffset = this.wsMessage?.frameOffset ?? 0;
       const h = parseWsFrameHeader(d, s, e);
-      if (!('kind' in h)) {
+      if (!('kind' in h) && h.opcode < 0x8 && (h.rsv & 0x4) === 0 && (h.opcode !== 0 || this.wsMessage !== null)) {
         const avail = Math.min(h.payloadLength, Math.max(0, e - s - h.headerLength));
         if (avail > 0) {
           const part = new Uint8Array(avail);
           copyUnmasked(d, s + h.headerLength, avail, h.maskKey, part, 0);
-          w.parts.push(part);
-          w.length += avail;
+          parts.push(part);
+          if (firstFrame === null) {
+            const o = this.sb.origin(s + h.headerLength);
+            firstFrame = o.frame;
+            frameOffset = o.frameOffset;
+          }
         }
       }
-      const bytes = joinParts(w.parts, w.length);
+      if (firstFrame === null) return null;
+      const bytes = joinParts(parts, parts.reduce((n, p) => n + p.length, 0));
       if (checkSipStartLine(bytes, 0, bytes.length, true) !== 'yes') return null;
+      const last = this.sb.lastOrigin();
       sink.messages.push({
-        bytes, frame: this.sb.lastOrigin()?.frame ?? w.lastFrame, firstFrame: w.firstFrame, frameOffset: w.frameOffset,
-        time: this.sb.lastOrigin()?.time ?? w.lastTime, src: this.src, dst: this.dst, transport: 'WS', truncated: true,
+        bytes, frame: last?.frame ?? this.wsMessage!.lastFrame, firstFrame, frameOffset,
+        time: last ? last.time : this.wsMessage!.lastTime, src: this.src, dst: this.dst, transport: 'WS', truncated: true,
       });
-      return `SIP message that starts in frame ${w.firstFrame}`;
+      return `SIP message that starts in frame ${firstFrame}`;
     }
     if (this.mode !== 'sip') return null;
     while (s < e && (d[s] === CR || d[s] === LF)) s++;
@@ -542,9 +556,6 @@ export class SipStreamReader {
       if (h.opcode >= 0x8) {
         // control frames (close, ping, pong) carry no SIP (RFC 6455 §5.5)
         this.sb.consumeTo(s + total);
-        if (h.opcode === WS_CLOSE) {
-          // nothing follows a close frame but the TCP close
-        }
         continue;
       }
       if ((h.rsv & 0x4) !== 0) {
@@ -608,16 +619,12 @@ export class SipStreamReader {
     for (let i = this.sb.start; i < e; i++) {
       const b = d[i];
       if (b !== 0x81 && b !== 0x82) continue;
-      const r = this.looksLikeWsFrameAt(i);
+      const r = this.looksLikeWsFrame(i);
       if (r === 'more') { this.sb.consumeTo(i); return false; }
       if (r === 'yes') { this.sb.consumeTo(i); return true; }
     }
     this.sb.consumeTo(Math.max(this.sb.start, e - 13));
     return false;
-  }
-
-  private looksLikeWsFrameAt(i: number): 'yes' | 'no' | 'more' {
-    return this.looksLikeWsFrame(i);
   }
 }
 

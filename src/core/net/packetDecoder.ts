@@ -60,7 +60,6 @@ export function createPacketDecoder(options?: PacketDecoderOptions): PacketDecod
 interface FrameContext {
   frame: number;
   time: number | null;
-  interfaceId: number;
   /** The record is shorter than the packet on the wire. */
   snaplenCut: boolean;
   capturedLength: number;
@@ -147,7 +146,7 @@ class LayeredPacketDecoder implements PacketDecoder {
     const payloads: TransportPayload[] = [];
     const findings: Finding[] = [];
     this.ctx = {
-      frame: record.frame, time: record.time, interfaceId: record.interfaceId,
+      frame: record.frame, time: record.time,
       snaplenCut: record.data.length < record.origLen, capturedLength: record.data.length, wireLength: record.origLen,
       snaplenReported: false, payloads, findings,
     };
@@ -170,7 +169,7 @@ class LayeredPacketDecoder implements PacketDecoder {
     const payloads: TransportPayload[] = [];
     const findings: Finding[] = [];
     this.ctx = {
-      frame: 0, time: null, interfaceId: 0, snaplenCut: false, capturedLength: 0, wireLength: 0, snaplenReported: false, payloads, findings,
+      frame: 0, time: null, snaplenCut: false, capturedLength: 0, wireLength: 0, snaplenReported: false, payloads, findings,
     };
     this.reportDropped(this.ipv4Fragments.flush(), this.ipv6Fragments.flush());
     this.reportSctpDropped(this.sctpMessages.flush());

@@ -2,10 +2,7 @@
 // arrive early wait for the gap before them, data seen twice is dropped, and a gap that will never be
 // filled (the capture missed it) can be declared lost so the stream moves on. Knows nothing about SIP.
 
-export const TCP_FIN = 0x01;
-export const TCP_SYN = 0x02;
-export const TCP_RST = 0x04;
-export const TCP_ACK = 0x10;
+import { TCP_FIN, TCP_SYN } from './tcpSegment';
 
 /** Signed distance a - b in 32-bit sequence space (RFC 9293 §3.4: comparisons are modulo 2^32). */
 export function seqDiff(a: number, b: number): number {
@@ -77,7 +74,6 @@ export class TcpDirectionReassembler {
   oooBytes = 0;
   /** Capture time when the oldest waiting gap appeared. */
   gapSince: number | null = null;
-  gapSinceFrame = 0;
   private holes: Hole[] = [];
 
   get hasGap(): boolean {
@@ -129,10 +125,7 @@ export class TcpDirectionReassembler {
         }
       } else {
         this.insertOutOfOrder(this.chunk(seg, dataSeq, seg.payload.slice(), 0));
-        if (this.gapSince === null) {
-          this.gapSince = seg.time;
-          this.gapSinceFrame = seg.frame;
-        }
+        if (this.gapSince === null) this.gapSince = seg.time;
         out.buffered = true;
       }
     }
@@ -154,22 +147,7 @@ export class TcpDirectionReassembler {
     return gap;
   }
 
-  /** Marks bytes before `seq` as gone for good (the peer acknowledged them, or a snaplen cut them). */
-  skipTo(seq: number): void {
-    if (this.nextSeq === null || seqDiff(seq, this.nextSeq) <= 0) return;
-    this.holes.push({ from: this.nextSeq, to: seq });
-    if (this.holes.length > MAX_REMEMBERED_HOLES) this.holes.shift();
-    this.nextSeq = seq;
-  }
 
-  /** Everything still waiting, in order (end of capture). */
-  takeWaiting(): StreamChunk[] {
-    const w = this.ooo;
-    this.ooo = [];
-    this.oooBytes = 0;
-    this.gapSince = null;
-    return w;
-  }
 
   private chunk(seg: TcpSegmentIn, seq: number, bytes: Uint8Array, offsetInPayload: number): StreamChunk {
     const c: StreamChunk = { seq, bytes, frame: seg.frame, time: seg.time, frameOffset: seg.frameOffset + offsetInPayload };
@@ -213,10 +191,7 @@ export class TcpDirectionReassembler {
       this.nextSeq = (c.seq + c.bytes.length) | 0;
     }
     if (this.ooo.length === 0) this.gapSince = null;
-    else if (this.gapSince === null) {
-      this.gapSince = this.ooo[0].time;
-      this.gapSinceFrame = this.ooo[0].frame;
-    }
+    else if (this.gapSince === null) this.gapSince = this.ooo[0].time;
   }
 
   /** Old data that lands in a gap given up earlier is delivered apart, so it is not lost twice. */

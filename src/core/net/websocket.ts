@@ -2,11 +2,6 @@
 // (RFC 6455 §4) and the frame header (RFC 6455 §5.2), with client-to-server unmasking (§5.3).
 import { decodeLatin1 } from '../util/bytes';
 
-export const WS_CONTINUATION = 0x0;
-export const WS_TEXT = 0x1;
-export const WS_BINARY = 0x2;
-export const WS_CLOSE = 0x8;
-
 export interface WsFrameHeader {
   fin: boolean;
   /** RSV1..3 bits (0x4 = RSV1, set by permessage-deflate, RFC 7692 §6). */

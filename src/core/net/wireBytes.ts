@@ -15,7 +15,3 @@ export function readU16LE(data: Uint8Array, offset: number): number {
 export function readU32LE(data: Uint8Array, offset: number): number {
   return (data[offset] | (data[offset + 1] << 8) | (data[offset + 2] << 16) | (data[offset + 3] << 24)) >>> 0;
 }
-
-export function hex16(value: number): string {
-  return '0x' + value.toString(16).padStart(4, '0');
-}

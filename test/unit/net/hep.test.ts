@@ -5,17 +5,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { decodeFile, endpointOf, hasTshark } from './transportOracle';
+import { decodeFile, endpointOf } from './transportOracle';
+import { hasTshark } from '../../support/tshark';
+import { repoRoot } from '../../support/paths';
+import type { PacketDecoderOptions } from '../../../src/core/net/packetDecoder';
 
-const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const fixture = (name: string) => path.resolve(repoRoot, 'test/fixtures/pcap', name);
-const skip = hasTshark() ? false : 'tshark is not installed';
 const COLLECTOR_PORT = 45090;
 
 interface WireDatagram { frame: number; time: number; endpoint: string; payloadHex: string }
 
 /** UDP datagrams as tshark shows them: endpoints, epoch time and payload bytes. */
 function tsharkDatagrams(file: string): WireDatagram[] {
+  hasTshark();
   const out = execFileSync('tshark', ['-r', file, '-n', '-T', 'fields', '-e', 'frame.number', '-e', 'frame.time_epoch', '-e', 'ip.src', '-e', 'udp.srcport', '-e', 'ip.dst', '-e', 'udp.dstport', '-e', 'udp.payload'],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   return out.trim().split('\n').map((line) => {
@@ -27,8 +29,9 @@ function tsharkDatagrams(file: string): WireDatagram[] {
 
 const toHex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
-for (const [name, options] of [['hep3-kamailio.pcap', undefined], ['hep2-kamailio.pcap', { hepPorts: [COLLECTOR_PORT] }]] as const) {
-  test(`HEP envelopes unwrap to the SIP seen on the wire: ${name}`, { skip }, (t) => {
+const cases: [string, PacketDecoderOptions | undefined][] = [['hep3-kamailio.pcap', undefined], ['hep2-kamailio.pcap', { hepPorts: [COLLECTOR_PORT] }]];
+for (const [name, options] of cases) {
+  test(`HEP envelopes unwrap to the SIP seen on the wire: ${name}`, (t) => {
     const wire = tsharkDatagrams(fixture(name));
     const toCollector = wire.filter((d) => d.endpoint.includes(`:${COLLECTOR_PORT} `));
     const direct = wire.filter((d) => !d.endpoint.includes(`:${COLLECTOR_PORT} `));
@@ -58,7 +61,7 @@ for (const [name, options] of [['hep3-kamailio.pcap', undefined], ['hep2-kamaili
   });
 }
 
-test('HEPv2 is only tried on HEP ports (it has no magic number)', { skip }, () => {
+test('HEPv2 is only tried on HEP ports (it has no magic number)', () => {
   const ours = decodeFile(fixture('hep2-kamailio.pcap'));
   assert.equal(ours.payloads.filter((p) => p.hep).length, 0);
   assert.ok(ours.payloads.some((p) => p.dst.port === COLLECTOR_PORT), 'the envelopes are passed up as plain UDP');

@@ -7,6 +7,7 @@ import { createCaptureReader } from '../../../src/core/pcap/captureReader';
 import { createPacketDecoder, type PacketDecoderOptions } from '../../../src/core/net/packetDecoder';
 import type { TransportPayload } from '../../../src/core/model/packet';
 import type { Finding } from '../../../src/core/model/finding';
+import { hasTshark } from '../../support/tshark';
 
 export interface TsharkFrame {
   frame: number;
@@ -27,17 +28,9 @@ const FIELDS = [
   'tcp.len', 'tcp.flags', 'sctp.chunk_type', 'sctp.data_e_bit', 'udp.length', 'ip.id', 'tcp.seq_raw', 'tcp.ack_raw',
 ];
 
-export function hasTshark(): boolean {
-  try {
-    execFileSync('tshark', ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Runs tshark over the file and returns one entry per frame. `decodeAs` adds `-d` rules. */
 export function tsharkFrames(file: string, decodeAs: string[] = []): TsharkFrame[] {
+  hasTshark();
   const args = ['-r', file, '-n', '-T', 'fields', '-E', 'separator=\t', '-E', 'aggregator=|', '-E', 'occurrence=a'];
   for (const rule of decodeAs) args.push('-d', rule);
   for (const f of FIELDS) args.push('-e', f);
@@ -168,7 +161,7 @@ export function decodeFile(file: string, options?: PacketDecoderOptions, chunkSi
 
 export interface Disagreement { frame: number; tshark: string | null; ours: string[]; ipIds?: (number | undefined)[]; tunnels?: string[] }
 
-/** Frame-by-frame comparison; frames in `skipFrames` (documented tshark-only layers) are left out. */
+/** Frame-by-frame comparison of every frame tshark reads. */
 export function compareWithTshark(tshark: TsharkFrame[], ours: OurFrames): { agreed: number; compared: number; disagreements: Disagreement[] } {
   const disagreements: Disagreement[] = [];
   let agreed = 0;

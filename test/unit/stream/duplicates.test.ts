@@ -3,7 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TransportPayload } from '../../../src/core/model/packet';
+import { join } from 'node:path';
 import { tsharkFields } from '../../support/tshark';
+import { repoRoot } from '../../support/paths';
 import { corpusFile, describe, extract, payloadsOf } from './streamSupport';
 
 /** Frames that repeat an earlier SIP/UDP frame's addresses, IP id and payload within 10 ms, mapped to that frame. */
@@ -81,4 +83,21 @@ test('TCP segments captured twice stay out of reassembly: same messages, no retr
   const early = extract(original.flatMap((p) => [{ ...p, time: (p.time ?? 0) - 0.00005, frame: p.frame + 1000 }, p]));
   assert.equal(early.messages.length, reference.messages.length);
   assert.deepEqual(early.messages.map((m) => m.bytes), reference.messages.map((m) => m.bytes));
+});
+
+test('a message kamailio mirrored over HEP and the same packet off the wire are one packet captured twice', () => {
+  // test/fixtures/pcap/hep3-kamailio.pcap: a SIPp call through kamailio on loopback, siptrace sending HEPv3
+  const payloads = payloadsOf(join(repoRoot, 'test/fixtures/pcap/hep3-kamailio.pcap'));
+  const x = extract(payloads);
+  const hepFrames = new Set(payloads.filter((p) => p.hep !== undefined).map((p) => p.frame));
+  const wire = x.messages.filter((m) => !hepFrames.has(m.frame));
+  const viaHep = x.messages.filter((m) => hepFrames.has(m.frame));
+  assert.ok(viaHep.length >= 10);
+  for (const m of viaHep) {
+    const twin = wire.find((w) => w.frame === m.duplicateOfFrame);
+    assert.ok(twin, `HEP copy in frame ${m.frame} points at its wire copy`);
+    assert.deepEqual([twin.src, twin.dst, twin.bytes], [m.src, m.dst, m.bytes]);
+    assert.ok(Math.abs((twin.time ?? 0) - (m.time ?? 0)) < 0.1);
+  }
+  assert.ok(wire.every((m) => m.duplicateOfFrame === undefined));
 });

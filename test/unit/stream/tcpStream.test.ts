@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TransportPayload } from '../../../src/core/model/packet';
-import { describe, extract, payloadsOf, corpusFile, tsharkDescribed, type Extraction } from './streamSupport';
+import { describe, extract, payloadsOf, corpusFile, text, tsharkDescribed, type Extraction } from './streamSupport';
 
 const file = corpusFile('pkts__fragmented_tcp_sip.pcap');
 const original = payloadsOf(file);
@@ -215,4 +215,15 @@ test('out-of-order buffers are bounded per stream and overall, with a finding wh
     assert.deepEqual(limit.source, { frame: 8 });
     assert.deepEqual(x.messages.map(describe), extract(original.filter((p) => p.frame !== 6)).messages.map(describe));
   }
+});
+
+test('a segment overtaken by the next message is still read when it turns up (capture order kept)', () => {
+  // the server's 180 (frame 10) and 200 (frame 11) captured the other way round
+  const r180 = byFrame(10), r200 = byFrame(11);
+  const swapped = original.map((p) => p.frame === 10 ? { ...r200, frame: 10, time: r180.time } : p.frame === 11 ? { ...r180, frame: 11, time: r200.time } : p);
+  const x = extract(swapped);
+  const statuses = x.messages.map((m) => `${m.frame} ${text(m.bytes).split(' ')[1]}`);
+  assert.deepEqual(statuses.slice(1, 3), ['10 200', '11 180']);
+  assert.equal(x.messages.length, 6);
+  assert.ok(x.findings.some((f) => f.code === 'capture.tcp-late-segment' && f.severity === 'info'));
 });

@@ -106,3 +106,20 @@ test('a WebSocket message that is not SIP is skipped with one note', () => {
   assert.deepEqual(x.findings.map((f) => f.code), ['capture.ws-non-sip']);
   assert.equal(x.stats.wsNonSipMessages, 1);
 });
+
+test('a lost segment in the middle of a WebSocket stream: framing is found again at the next SIP frame', () => {
+  // frame 10 holds the first INVITE's frame header and first 1448 bytes
+  const x = extract(original.filter((p) => p.frame !== 10));
+  const ws = x.messages.filter((m) => m.transport === 'WS');
+  assert.deepEqual(ws.map(describe), refWs.slice(1).map(describe));
+  assert.ok(x.findings.some((f) => f.code === 'capture.tcp-gap'));
+  assert.ok(!x.findings.some((f) => f.code === 'capture.ws-invalid-frame'));
+  // frame 11 (the rest of the INVITE) is cut mid-frame: lost as well, the ACK in frame 15 is the first read
+  // and a cut in the middle of a frame (the 183's second segment, frame 34) passes up what came before it
+  const y = extract(original.filter((p) => p.frame !== 34));
+  const cut = y.messages.find((m) => m.truncated);
+  assert.ok(cut);
+  assert.equal(cut.transport, 'WS');
+  assert.equal(cut.firstFrame, 33);
+  assert.deepEqual(y.messages.filter((m) => !m.truncated).map(describe), reference.messages.filter((m) => m.frame !== 34).map(describe));
+});
