@@ -60,7 +60,7 @@ function step(label, command, commandArgs, options = {}) {
 // 1. Build and package exactly what users get.
 const vsix = join(run, 'siptrail.vsix');
 if (!skipBuild) step('build', process.execPath, ['esbuild.mjs', '--production']);
-const packaged = step('package', join(root, 'node_modules/.bin/vsce'), ['package', '--allow-missing-repository', '--skip-license', '-o', vsix]);
+const packaged = step('package', join(root, 'node_modules/.bin/vsce'), ['package', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '-o', vsix]);
 if (!/traceWorker\.js/.test(packaged)) {
   console.warn('note: dist/traceWorker.js is not in the package (.vscodeignore): the extension parses on the host thread.');
 }

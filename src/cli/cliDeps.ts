@@ -13,7 +13,8 @@ export interface LoadedTrace {
 }
 
 export interface CliDeps {
-  loadTrace(path: string, opts: { dialect?: string }): Promise<LoadedTrace>;
+  /** One trace file, or several logs of the same calls merged into one trace (clock skew corrected). */
+  loadTrace(paths: string | string[], opts: { dialect?: string }): Promise<LoadedTrace>;
   stdout(s: string): void;
   stderr(s: string): void;
   setExitCode(code: number): void;

@@ -2,9 +2,11 @@
 // to the core reader that fits its content: pcap/pcapng by magic number, anything else as a text trace.
 import { closeSync, openSync, readSync, readFileSync, statSync } from 'node:fs';
 import { createCaptureSession } from '../core/capture/readCapture';
+import { orderByFrame } from '../core/capture/orderByFrame';
 import { sniffCaptureFormat } from '../core/pcap/captureReader';
 import { readTextTrace, type TextDialect } from '../core/trace/readTextTrace';
 import type { SipMessage } from '../core/model/sipMessage';
+import { mergeTraces } from '../core/trace/mergeTraces';
 import { TraceInputError, type LoadedTrace } from './cliDeps';
 
 const CHUNK_BYTES = 1 << 20;
@@ -38,6 +40,7 @@ export async function loadTraceFile(path: string, opts: { dialect?: string; onPr
       opts.onProgress?.(position, size);
     }
     for (const m of session.end()) messages.push(m);
+    orderByFrame(messages, session.findings);
     return { path, format: session.format ?? captureFormat, packets: session.packets, messages, findings: session.findings };
   } finally {
     try { closeSync(fd); } catch { /* already closed for text */ }
@@ -55,4 +58,23 @@ function loadText(path: string, dialect: TextDialect | undefined): LoadedTrace {
     throw new TraceInputError(`${path}${at}: ${result.error.message}`);
   }
   return { path, format: `text:${result.dialect}`, packets: null, messages: result.messages, findings: result.findings };
+}
+
+/**
+ * Several logs (of several UEs or network elements) read as one trace: the same message seen in two logs is
+ * matched, the clock skew between logs estimated from those matches and corrected (reported as findings).
+ */
+export async function loadTraceFiles(paths: string[], opts: { dialect?: string }): Promise<LoadedTrace> {
+  if (paths.length === 1) return loadTraceFile(paths[0], opts);
+  const traces: LoadedTrace[] = [];
+  for (const path of paths) traces.push(await loadTraceFile(path, opts));
+  const merged = mergeTraces(traces.map((t) => ({ name: t.path, messages: t.messages })));
+  const packets = traces.every((t) => t.packets !== null) ? traces.reduce((n, t) => n + (t.packets ?? 0), 0) : null;
+  return {
+    path: paths.join(' + '),
+    format: `merged(${traces.map((t) => t.format).join(', ')})`,
+    packets,
+    messages: merged.messages,
+    findings: [...traces.flatMap((t) => t.findings), ...merged.findings],
+  };
 }

@@ -3,7 +3,7 @@
 // This is the only place (with loadTrace.ts) that touches node:fs.
 import { Command, CommanderError } from 'commander';
 import { readFileSync, readdirSync } from 'node:fs';
-import { loadTraceFile } from './loadTrace';
+import { loadTraceFiles } from './loadTrace';
 import { TraceInputError, type CliDeps } from './cliDeps';
 import * as messages from './commands/messages';
 import * as dialogs from './commands/dialogs';
@@ -11,7 +11,7 @@ import * as flows from './commands/flows';
 import * as check from './commands/check';
 
 const deps: CliDeps = {
-  loadTrace: (path, opts) => loadTraceFile(path, opts),
+  loadTrace: (paths, opts) => loadTraceFiles(typeof paths === 'string' ? [paths] : paths, opts),
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   setExitCode: (code) => { process.exitCode = code; },

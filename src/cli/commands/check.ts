@@ -27,12 +27,12 @@ export function register(program: Command, deps: CliDeps): void {
   program
     .command('check')
     .description('check a trace against expected flows (built-in, workspace or --flow file)')
-    .argument('<trace>', 'capture or text trace file')
+    .argument('<trace...>', 'capture or text trace file; several logs of the same calls are merged into one trace')
     .option('--flow <id|file>', 'flow id or flow YAML file (repeatable); default: every flow checked by default', collect, [])
     .option('--format <format>', 'text, json, sarif or junit', 'text')
     .option('--dialect <dialect>', 'force the text-trace dialect instead of detecting it')
     .option('--correlation-header <name>', `header linking B2BUA legs (repeatable; default ${DEFAULT_CORRELATION_HEADERS.join(', ')})`, collect, [])
-    .action(async (path: string, opts: { flow: string[]; format: string; dialect?: string; correlationHeader: string[] }) => {
+    .action(async (path: string[], opts: { flow: string[]; format: string; dialect?: string; correlationHeader: string[] }) => {
       if (!FORMATS.includes(opts.format)) {
         program.error(`unknown --format ${JSON.stringify(opts.format)} (expected ${FORMATS.join(', ')})`, { exitCode: 2 });
       }

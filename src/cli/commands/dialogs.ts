@@ -13,11 +13,11 @@ export function register(program: Command, deps: CliDeps): void {
   program
     .command('dialogs')
     .description('correlate a trace: dialogs with their states, B2BUA legs, REFER relations, folded copies')
-    .argument('<trace>', 'capture or text trace file')
+    .argument('<trace...>', 'capture or text trace file; several logs of the same calls are merged into one trace')
     .option('--format <format>', 'text or json', 'text')
     .option('--dialect <dialect>', 'force the text-trace dialect instead of detecting it')
     .option('--correlation-header <name>', `header linking B2BUA legs (repeatable; default ${DEFAULT_CORRELATION_HEADERS.join(', ')})`, collect, [])
-    .action(async (path: string, opts: { format: string; dialect?: string; correlationHeader: string[] }) => {
+    .action(async (path: string[], opts: { format: string; dialect?: string; correlationHeader: string[] }) => {
       if (opts.format !== 'text' && opts.format !== 'json') {
         program.error(`unknown --format ${JSON.stringify(opts.format)} (expected text or json)`, { exitCode: 2 });
       }

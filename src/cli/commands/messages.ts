@@ -9,10 +9,10 @@ export function register(program: Command, deps: CliDeps): void {
   program
     .command('messages')
     .description('list the SIP messages of a trace (pcap, pcapng or text)')
-    .argument('<trace>', 'capture or text trace file')
+    .argument('<trace...>', 'capture or text trace file; several logs of the same calls are merged into one trace')
     .option('--format <format>', 'text or json', 'text')
     .option('--dialect <dialect>', 'force the text-trace dialect instead of detecting it')
-    .action(async (path: string, opts: { format: string; dialect?: string }) => {
+    .action(async (path: string[], opts: { format: string; dialect?: string }) => {
       if (opts.format !== 'text' && opts.format !== 'json') {
         program.error(`unknown --format ${JSON.stringify(opts.format)} (expected text or json)`, { exitCode: 2 });
       }

@@ -7,6 +7,7 @@ import { createCaptureReader, type CaptureFormat } from '../pcap/captureReader';
 import { createPacketDecoder } from '../net/packetDecoder';
 import { createSipExtractor, type ExtractedSip } from './sipExtractor';
 import { parseSipMessage } from '../sip/parseSipMessage';
+import { orderByFrame } from './orderByFrame';
 
 export interface CaptureSession {
   /** Feeds the next chunk of the file; returns the messages completed by it. */
@@ -123,5 +124,6 @@ export function readCapture(chunks: Iterable<Uint8Array>): CaptureResult {
   const messages: SipMessage[] = [];
   for (const chunk of chunks) messages.push(...session.push(chunk));
   messages.push(...session.end());
+  orderByFrame(messages, session.findings);
   return { format: session.format, packets: session.packets, messages, findings: session.findings };
 }
