@@ -63,14 +63,14 @@ export class DiagramSession implements vscode.Disposable {
   private async revealInTrace(messageIndex: number): Promise<void> {
     if (this.source.kind !== 'text') return;
     const details = await this.worker.request({ op: 'details', traceId: 'trace', messageIndex });
-    if (!details || !details.location.startsWith('lines ')) return;
-    const [first, last] = details.location.slice(6).split('–').map(Number);
+    if (!details?.lines) return;
+    const { first, last } = details.lines;
     const document = this.source.document;
-    const editor = vscode.window.visibleTextEditors.find((e) => e.document === document)
-      ?? await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
     const lastLine = Math.min(document.lineCount, Math.max(first, last)) - 1;
     const range = new vscode.Range(first - 1, 0, lastLine, document.lineAt(lastLine).text.length);
-    // Cursor at the message's first line, selection over the whole message.
+    const column = vscode.window.visibleTextEditors.find((e) => e.document === document)?.viewColumn ?? vscode.ViewColumn.One;
+    // Focus moves to the text, the cursor at the message's first line and the whole message selected.
+    const editor = await vscode.window.showTextDocument(document, { viewColumn: column, preserveFocus: false });
     editor.selection = new vscode.Selection(range.end, range.start);
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }

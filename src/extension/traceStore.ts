@@ -86,17 +86,11 @@ export class TraceStore {
       to: m.dst ? formatEndpoint(m.dst) : sideKey(m, 'dst').key,
       time: m.time === null ? null : new Date(m.time * 1000).toISOString(),
       location: 'frame' in m.source ? `frame ${m.source.frame}` : `lines ${m.source.line}–${m.source.endLine}`,
+      lines: 'line' in m.source ? { first: m.source.line, last: m.source.endLine } : null,
       text,
       encoding,
       byteLength: m.raw.length,
     };
-  }
-
-  /** The message's source lines (text traces), for "Reveal in trace". */
-  lines(traceId: string, messageIndex: number): { line: number; endLine: number } | null {
-    const trace = this.traces.get(traceId);
-    const m = trace ? messageAt(trace.messages, messageIndex) : undefined;
-    return m && 'line' in m.source ? { line: m.source.line, endLine: m.source.endLine } : null;
   }
 
   close(traceId: string): void {

@@ -62,6 +62,8 @@ export interface MessageDetails {
   time: string | null;
   /** Where it is in the trace: `frame 12`, `lines 40–62`. */
   location: string;
+  /** Text traces: the message's first and last line (1-based); null for captures. */
+  lines: { first: number; last: number } | null;
   /** The message's exact bytes as text (UTF-8; Latin-1 when the bytes are not UTF-8). */
   text: string;
   encoding: 'utf-8' | 'latin1';

@@ -127,11 +127,16 @@ test('every hostile string, in every text slot, is drawn as plain text by mermai
     assert.equal(result.messageTexts.length, messages.length, `${JSON.stringify(s)}: one label per message`);
     assert.equal(result.lines, messages.length, `${JSON.stringify(s)}: one line per message`);
     assert.equal(result.noteTexts.length, messages.length + 1, `${JSON.stringify(s)}: one note per message plus the missing step`);
-    const labels = result.messageTexts.filter((_, i) => messages[i].kind === 'response');
-    assert.equal(labels.length, responses);
-    for (const label of labels) {
-      if (s) assert.ok(shown(label).includes(shown(clipText(s, 60))), `${JSON.stringify(s)} drawn as ${JSON.stringify(label)}`);
-    }
+    let checked = 0;
+    result.messageTexts.forEach((label, i) => {
+      const m = messages[i];
+      if (m.kind !== 'response') return;
+      checked++;
+      // The arrow reads `N. <status> <reason>`, the status line part clipped at 60 characters.
+      const expected = `${m.index + 1}. ${clipText(s ? `${m.status} ${s}` : String(m.status), 60)}`;
+      assert.ok(shown(label).startsWith(shown(expected)), `${JSON.stringify(s)} drawn as ${JSON.stringify(label)}, expected ${JSON.stringify(expected)}`);
+    });
+    assert.equal(checked, responses);
     if (s.trim()) {
       assert.ok(result.actorTexts.some((t) => shown(t).includes(shown(s))), `${JSON.stringify(s)} as lifeline name: ${JSON.stringify(result.actorTexts)}`);
       assert.ok(result.noteTexts.some((t) => shown(t).includes(shown(s))), `${JSON.stringify(s)} in a note: ${JSON.stringify(result.noteTexts.slice(0, 2))}`);

@@ -86,9 +86,10 @@ test('clicking an arrow shows that message\'s raw text in the details pane', { t
 /** Picks a colour theme the way a user does: "Preferences: Color Theme", type its name, Enter. */
 async function pickTheme(name: string): Promise<void> {
   await runCommand(bench.page, 'Preferences: Color Theme');
-  const input = bench.page.locator('.quick-input-widget input.input');
-  await input.fill(name);
-  await bench.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  // The theme picker replaces the command palette in the same quick input, which keeps the focus.
+  await bench.page.locator('.quick-input-widget input.input[aria-label*="theme" i]:visible, .quick-input-widget input.input[placeholder*="theme" i]:visible').first().waitFor();
+  await bench.page.keyboard.type(name);
+  await bench.page.locator('.quick-input-list .monaco-list-row:visible', { hasText: name }).first().waitFor();
   await bench.page.keyboard.press('Enter');
 }
 

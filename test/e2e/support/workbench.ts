@@ -129,9 +129,11 @@ export function progress(message: string): void {
 /** Console entries that come from inside our webviews: errors, CSP violations, our own reports. */
 export function webviewProblems(errors: readonly ConsoleEntry[]): ConsoleEntry[] {
   return errors.filter((e) =>
+    // The webview reports its own errors and every securitypolicyviolation event with this prefix.
     e.text.includes('[sip-trail webview]')
-    || /Content Security Policy|Refused to (load|execute|apply|connect|frame)/i.test(e.text)
-    || (e.type !== 'warning' && /webview/i.test(e.url) && !/vscode-resource|service-worker/i.test(e.text)));
+    // Anything else logged from a webview document or from our bundle (the workbench's own noise, such as the
+    // blocked gallery at 127.0.0.1:9, comes from workbench.js and is not ours).
+    || (e.type !== 'warning' && /\/webview\/|vscode-resource|siptrail/i.test(e.url)));
 }
 
 export async function screenshot(page: Page, run: string, name: string): Promise<string> {

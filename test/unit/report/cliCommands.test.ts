@@ -19,7 +19,8 @@ async function run(args: string[], cwd: string): Promise<{ out: string; err: str
   let err = '';
   let code: number | null = null;
   const deps: CliDeps = {
-    async loadTrace(p: string): Promise<LoadedTrace> {
+    async loadTrace(paths: string | string[]): Promise<LoadedTrace> {
+      const p = typeof paths === 'string' ? paths : paths[0];
       if (p === seed) return { path: p, format: 'text:3gpp-table', packets: null, messages: await loadSeed(), findings: [] };
       const messages = await loadCapture(p);
       return { path: p, format: 'pcap', packets: null, messages, findings: [] };
