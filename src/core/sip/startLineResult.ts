@@ -1,14 +1,9 @@
 // What the request-line and status-line parsers hand back to parseSipMessage.
 import type { ValueProblem } from './issueCodes';
+import type { ParsedSip } from '../model/sipMessage';
 
-export interface StartLineResult {
-  kind: 'request' | 'response';
-  method: string | null;
-  requestUri: string | null;
-  status: number | null;
-  reason: string | null;
-  /** SIP-Version as written, '' when missing. */
-  version: string;
+/** The start-line fields of ParsedSip (version as written, '' when missing), plus what was wrong with them. */
+export interface StartLineResult extends Pick<ParsedSip, 'kind' | 'method' | 'requestUri' | 'status' | 'reason' | 'version'> {
   /** Problems with `at` = column in the start line. */
   problems: ValueProblem[];
   /** Tolerated irregularities (e.g. RFC 5118 §4.10 three-colon IPv6), same shape. */
