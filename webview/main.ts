@@ -11,6 +11,7 @@ import type {
   ToWebviewMessage,
 } from '../src/protocol/messages';
 import { renderDiagram, themeFromBody, type DiagramTheme } from './diagram';
+import { pinLifelines, type PinnedLifelines } from './stickyLifelines';
 
 interface VsCodeApi {
   postMessage(message: FromWebviewMessage): void;
@@ -44,6 +45,7 @@ const ui = {
   progressLabel: byId('progress-label'),
   error: byId('diagram-error'),
   diagram: byId('diagram'),
+  lifelines: byId('lifelines'),
   detailsHeader: byId('details-header'),
   detailsRaw: byId('details-raw'),
 };
@@ -54,6 +56,7 @@ let drawnTheme: DiagramTheme | null = null;
 let arrowLabels: SVGTextElement[] = [];
 let arrowLines: SVGElement[] = [];
 let scrollRestored = false;
+let pinned: PinnedLifelines | null = null;
 
 function restoredState(saved: DiagramViewState | undefined): DiagramViewState {
   return {
@@ -178,6 +181,8 @@ async function showDiagram(d: DiagramData): Promise<void> {
   saveState({ page: d.page, filter: d.filter });
   if (d.arrows.length === 0) {
     ui.diagram.textContent = '';
+    ui.lifelines.replaceChildren();
+    pinned = null;
     arrowLabels = [];
     arrowLines = [];
     showError(d.shownMessages === 0 && d.hiddenMessages > 0
@@ -200,12 +205,15 @@ async function showDiagram(d: DiagramData): Promise<void> {
     reportError(`mermaid drew ${arrowLabels.length} arrow labels for ${d.arrows.length} messages; clicks may pick the wrong message`);
   }
   wireArrows(d);
+  wireLifelines(outcome.svg, d);
   vscode.postMessage({ type: 'rendered', arrows: arrowLabels.length, page: d.page });
   if (!scrollRestored) {
     scrollRestored = true;
     ui.pane.scrollLeft = state.scrollLeft;
     ui.pane.scrollTop = state.scrollTop;
   }
+  pinned = pinLifelines(ui.pane, ui.lifelines, outcome.svg);
+  pinned?.update();
   const selected = state.selectedMessage;
   if (selected !== null && d.arrows.includes(selected)) void select(d.arrows.indexOf(selected), false);
 }
@@ -230,6 +238,32 @@ function wireArrows(d: DiagramData): void {
   arrowLines.forEach((line, order) => {
     line.dataset.messageIndex = String(d.arrows[order]);
     line.addEventListener('click', () => void select(order, true));
+  });
+}
+
+/** Lifeline boxes (top, bottom and the pinned copy) ask the host to rename that lifeline. */
+function wireLifelines(svg: SVGSVGElement, d: DiagramData): void {
+  const rename = (event: Event): void => {
+    const target = event.target instanceof Element ? event.target.closest('[data-id], rect[name]') : null;
+    const id = target?.getAttribute('data-id') ?? target?.getAttribute('name');
+    if (id && d.participants.some((p) => p.id === id)) vscode.postMessage({ type: 'renameParticipant', participantId: id });
+  };
+  for (const root of [svg, ui.lifelines]) {
+    for (const box of root.querySelectorAll<SVGElement>('rect.actor')) {
+      const id = box.getAttribute('name');
+      const participant = d.participants.find((p) => p.id === id);
+      if (!participant) continue;
+      box.setAttribute('role', 'button');
+      box.setAttribute('aria-label', `Rename lifeline ${participant.name}`);
+      if (root === svg && box.classList.contains('actor-top')) box.setAttribute('tabindex', '0');
+      box.addEventListener('keydown', (event) => {
+        if (event.key === 'Enter' || event.key === 'F2') rename(event);
+      });
+    }
+  }
+  ui.lifelines.onclick = rename;
+  svg.addEventListener('click', (event) => {
+    if (event.target instanceof Element && event.target.closest('rect.actor, text.actor')) rename(event);
   });
 }
 
@@ -275,6 +309,7 @@ function showDetails(details: MessageDetails | null): void {
 // Scroll position survives the webview being hidden (getState/setState instead of retainContextWhenHidden).
 let scrollTimer: ReturnType<typeof setTimeout> | undefined;
 ui.pane.addEventListener('scroll', () => {
+  pinned?.update();
   if (scrollTimer) clearTimeout(scrollTimer);
   scrollTimer = setTimeout(() => saveState({ scrollLeft: ui.pane.scrollLeft, scrollTop: ui.pane.scrollTop }), 200);
 });

@@ -4,7 +4,8 @@
 //   Debian's /usr/bin/chromium) → kill the process group.
 // Needs `npm run e2e:install` once (scripts/e2e/install.sh). Every state file lives in the run folder
 // .e2e-run/<stamp>/ (screenshots under screenshots/, code-server's log in code-server.log).
-//   node scripts/e2e/run.mjs [test/e2e/x.test.ts ...] [--skip-build]
+//   node scripts/e2e/run.mjs [test/e2e/x.test.ts ...] [--skip-build] [--update-media]
+// --update-media copies the diagram screenshots (light and dark) into media/ for the README.
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, openSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -18,6 +19,7 @@ const node24 = join(node24Dir, 'bin/node');
 const codeServerEntry = join(tools, 'code-server/node_modules/code-server/out/node/entry.js');
 const args = process.argv.slice(2);
 const skipBuild = args.includes('--skip-build');
+const updateMedia = args.includes('--update-media');
 const only = args.filter((a) => !a.startsWith('--'));
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
@@ -157,6 +159,13 @@ const tests = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-
 });
 console.log(`tests: ${((Date.now() - t) / 1000).toFixed(1)} s`);
 await stopServer();
+if (updateMedia && tests.status === 0) {
+  for (const theme of ['light', 'dark']) {
+    const shot = join(dirs.screenshots, `diagram-${theme}.png`);
+    if (existsSync(shot)) copyFileSync(shot, join(root, 'media', `screenshot-diagram-${theme}.png`));
+  }
+  console.log('media/screenshot-diagram-{light,dark}.png updated');
+}
 console.log(`e2e total: ${elapsed()}; artifacts in ${run}`);
 process.exit(tests.status ?? 1);
 

@@ -4,11 +4,11 @@
 import * as vscode from 'vscode';
 import type { Finding } from '../core/model/finding';
 import type {
-  DiagramFilter, DiagramViewState, FromWebviewMessage, ToWebviewMessage, TraceInfo,
+  DiagramFilter, DiagramLifeline, DiagramViewState, FromWebviewMessage, ToWebviewMessage, TraceInfo,
 } from '../protocol/messages';
 import { CancelledError, TraceWorkerClient } from './traceWorkerClient';
 import type { RenderRequestOptions } from './traceWorkerProtocol';
-import { readDiagramSettings } from './settings';
+import { readDiagramSettings, setParticipantName } from './settings';
 
 /** Captures this big get a cancellable notification while they are parsed. */
 const NOTIFY_ABOVE_BYTES = 8 * 1024 * 1024;
@@ -27,6 +27,8 @@ export class DiagramSession implements vscode.Disposable {
   /** Bumped on every load, so a slow older load cannot overwrite a newer one. */
   private generation = 0;
   private lastFindings: Finding[] = [];
+  /** Lifelines of the page on screen, for the rename action. */
+  private lifelines: DiagramLifeline[] = [];
 
   constructor(
     private readonly webview: vscode.Webview,
@@ -75,6 +77,19 @@ export class DiagramSession implements vscode.Disposable {
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
 
+  /** Asks for a lifeline's name; the settings change redraws every open diagram. */
+  private async renameParticipant(participantId: string): Promise<void> {
+    const lifeline = this.lifelines.find((p) => p.id === participantId);
+    if (!lifeline) return;
+    const name = await vscode.window.showInputBox({
+      title: 'Rename Lifeline',
+      prompt: `Name for ${lifeline.keys.join(', ')}. Lifelines given the same name merge into one; leave empty to name it from the trace again.`,
+      value: lifeline.name,
+    });
+    if (name === undefined) return;
+    await setParticipantName(lifeline.keys, name, this.source.kind === 'capture' ? this.source.uri : this.source.document.uri);
+  }
+
   private async onMessage(message: FromWebviewMessage): Promise<void> {
     switch (message.type) {
       case 'ready':
@@ -99,6 +114,9 @@ export class DiagramSession implements vscode.Disposable {
       }
       case 'reveal':
         await this.revealInTrace(message.messageIndex).catch((error) => this.log.warn(errorText(error)));
+        return;
+      case 'renameParticipant':
+        await this.renameParticipant(message.participantId).catch((error) => this.log.warn(errorText(error)));
         return;
       case 'webviewError':
         this.log.error(`${this.fileName}: webview: ${message.message}`);
@@ -131,6 +149,7 @@ export class DiagramSession implements vscode.Disposable {
       };
       const diagram = await this.worker.request({ op: 'render', traceId: 'trace', options });
       this.page = diagram.page;
+      this.lifelines = diagram.participants;
       this.post({ type: 'diagram', inReplyTo, diagram });
     } catch (error) {
       if (error instanceof CancelledError) return;

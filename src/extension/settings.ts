@@ -30,3 +30,18 @@ export function readDiagramSettings(scope?: vscode.Uri): DiagramSettings {
 export function affectsDiagram(event: vscode.ConfigurationChangeEvent): boolean {
   return event.affectsConfiguration(`${SETTINGS_SECTION}.participantNames`) || event.affectsConfiguration(`${SETTINGS_SECTION}.diagram`);
 }
+
+/**
+ * Names the lifeline drawn for `keys` (its addresses) in `sipTrail.participantNames`, in the workspace when one
+ * is open; an empty name removes the entries, so the lifeline is named from the trace again.
+ */
+export async function setParticipantName(keys: readonly string[], name: string, scope?: vscode.Uri): Promise<void> {
+  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
+  const names: Record<string, string> = { ...(config.get<Record<string, string>>('participantNames') ?? {}) };
+  for (const key of keys) {
+    if (name.trim()) names[key] = name.trim();
+    else delete names[key];
+  }
+  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await config.update('participantNames', names, target);
+}

@@ -38,8 +38,20 @@ export class TraceWorkerClient {
     const id = this.nextId++;
     const full = { ...request, id } as WorkerRequest;
     return new Promise<WorkerResults[R['op']]>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, onProgress: options.onProgress });
-      options.signal?.addEventListener('abort', () => this.cancel(), { once: true });
+      const signal = options.signal;
+      const onAbort = (): void => this.cancel();
+      // The abort listener lives as long as this request: aborting later must not kill other work.
+      const settle = (): void => signal?.removeEventListener('abort', onAbort);
+      this.pending.set(id, {
+        resolve: (value) => { settle(); (resolve as (value: unknown) => void)(value); },
+        reject: (error) => { settle(); reject(error); },
+        onProgress: options.onProgress,
+      });
+      if (signal?.aborted) {
+        queueMicrotask(onAbort);
+      } else {
+        signal?.addEventListener('abort', onAbort, { once: true });
+      }
       if (this.ensureRunner() === 'worker') {
         // Transfer nothing: the caller may still need its bytes (and a copy of a capture is cheap next to parsing it).
         this.worker!.postMessage(full);

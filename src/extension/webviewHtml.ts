@@ -52,6 +52,7 @@ export function diagramHtml(webview: vscode.Webview, extensionUri: vscode.Uri): 
       <section slot="start" id="diagram-pane" aria-label="Ladder diagram">
         <div id="progress" hidden><vscode-progress-ring></vscode-progress-ring><span id="progress-label"></span></div>
         <pre id="diagram-error" class="error" role="alert" hidden></pre>
+        <div id="lifelines" aria-hidden="true" hidden></div>
         <div id="diagram"></div>
       </section>
       <section slot="end" id="details-pane" aria-label="Selected message">

@@ -80,12 +80,15 @@ export interface ShowPageRequest { type: 'showPage'; requestId: number; page: nu
 export interface GetMessageRequest { type: 'getMessage'; requestId: number; messageIndex: number }
 /** Jump to the message in its trace (text traces: its lines). */
 export interface RevealMessage { type: 'reveal'; messageIndex: number }
+/** The user clicked a lifeline box: the host asks for a new name and stores it in `sipTrail.participantNames`. */
+export interface RenameParticipantMessage { type: 'renameParticipant'; participantId: string }
 /** Something failed inside the webview (mermaid error, CSP violation); the host logs it. */
 export interface WebviewErrorReport { type: 'webviewError'; message: string }
 /** The diagram finished rendering: how many arrows mermaid drew (the e2e tests and the host's log read it). */
 export interface RenderedReport { type: 'rendered'; arrows: number; page: number }
 
-export type FromWebviewMessage = ReadyMessage | ShowPageRequest | GetMessageRequest | RevealMessage | WebviewErrorReport | RenderedReport;
+export type FromWebviewMessage =
+  | ReadyMessage | ShowPageRequest | GetMessageRequest | RevealMessage | RenameParticipantMessage | WebviewErrorReport | RenderedReport;
 
 // ── host → webview ──────────────────────────────────────────────────────────
 

@@ -138,8 +138,9 @@ test('every hostile string, in every text slot, is drawn as plain text by mermai
     });
     assert.equal(checked, responses);
     if (s.trim()) {
-      assert.ok(result.actorTexts.some((t) => shown(t).includes(shown(s))), `${JSON.stringify(s)} as lifeline name: ${JSON.stringify(result.actorTexts)}`);
-      assert.ok(result.noteTexts.some((t) => shown(t).includes(shown(s))), `${JSON.stringify(s)} in a note: ${JSON.stringify(result.noteTexts.slice(0, 2))}`);
+      // Lifeline names are clipped at 60 characters, notes at 160.
+      assert.ok(result.actorTexts.some((t) => shown(t) === shown(clipText(s, 60))), `${JSON.stringify(s)} as lifeline name: ${JSON.stringify(result.actorTexts)}`);
+      assert.ok(result.noteTexts.some((t) => shown(t) === shown(`⚠ ${clipText(s, 160)}`)), `${JSON.stringify(s)} in a note: ${JSON.stringify(result.noteTexts.slice(0, 2))}`);
     }
     assertInert(result, JSON.stringify(s));
     // The init directive would have set this colour; escaped, it never reaches mermaid's config.

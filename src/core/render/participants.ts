@@ -76,7 +76,7 @@ function detailOf(p: Participant): string | null {
   return `${p.keys[0]}, ${p.keys[1]} and ${p.keys.length - 2} more addresses`;
 }
 
-interface SideKey {
+export interface SideKey {
   key: string;
   /** The bare address when the key is an endpoint (`ip:port`). */
   ip: string | null;
