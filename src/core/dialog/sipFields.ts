@@ -1,20 +1,18 @@
 // Header-value helpers the correlation and flow code needs (runs anywhere core runs).
-// Written here because src/core/sip had no value parsers yet when this was written; they only read
-// SipMessage.headers, so they can be swapped for the parser's own helpers later without other changes.
+// Header lookup goes through the parser's own getHeader/getHeaders; the value helpers below predate
+// src/core/sip's parsers and are still to be swapped for them.
 // Everything is a linear scan: no regexes that could backtrack on hostile input.
 import type { NameAddr, SipMessage } from '../model/sipMessage';
+import { getHeader, getHeaders } from '../sip/headerLookup';
 
 /** Value of the first header with this canonical key (`call-id`, `refer-to` ...), or null. */
 export function headerValue(msg: SipMessage, key: string): string | null {
-  for (const h of msg.headers) if (h.key === key) return h.value;
-  return null;
+  return getHeader(msg, key)?.value ?? null;
 }
 
 /** Every value of this header, comma-separated lists split (RFC 3261 §7.3.1), in order. */
 export function headerValues(msg: SipMessage, key: string): string[] {
-  const out: string[] = [];
-  for (const h of msg.headers) if (h.key === key) for (const v of splitTopLevel(h.value, ',')) out.push(v);
-  return out;
+  return getHeaders(msg, key).flatMap((h) => splitTopLevel(h.value, ','));
 }
 
 /** Splits on `sep` outside double quotes and angle brackets; parts trimmed, empty parts dropped. */
