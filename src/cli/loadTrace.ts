@@ -1,11 +1,9 @@
 // Reads a trace file through node:fs in fixed-size chunks (captures never sit whole in memory) and hands it
 // to the core reader that fits its content: pcap/pcapng by magic number, anything else as a text trace.
 import { closeSync, openSync, readSync, readFileSync, statSync } from 'node:fs';
-import { createCaptureSession } from '../core/capture/readCapture';
-import { orderByFrame } from '../core/capture/orderByFrame';
+import { readCapture } from '../core/capture/readCapture';
 import { sniffCaptureFormat } from '../core/pcap/captureReader';
 import { readTextTrace, type TextDialect } from '../core/trace/readTextTrace';
-import type { SipMessage } from '../core/model/sipMessage';
 import { mergeTraces } from '../core/trace/mergeTraces';
 import { TraceInputError, type LoadedTrace } from './cliDeps';
 
@@ -22,28 +20,27 @@ export async function loadTraceFile(path: string, opts: { dialect?: string; onPr
   }
   try {
     const head = new Uint8Array(4);
-    const got = readSync(fd, head, 0, 4, 0);
-    const captureFormat = got === 4 ? sniffCaptureFormat(head) : null;
-    if (!captureFormat || opts.dialect) {
-      closeSync(fd);
-      return loadText(path, opts.dialect as TextDialect | undefined);
+    const captureFormat = readSync(fd, head, 0, 4, 0) === 4 ? sniffCaptureFormat(head) : null;
+    if (captureFormat && !opts.dialect) {
+      const result = readCapture(fileChunks(fd, size, opts.onProgress));
+      return { path, format: result.format ?? captureFormat, packets: result.packets, messages: result.messages, findings: result.findings };
     }
-    const session = createCaptureSession();
-    const messages: SipMessage[] = [];
-    let position = 0;
-    for (;;) {
-      const chunk = new Uint8Array(CHUNK_BYTES);
-      const n = readSync(fd, chunk, 0, CHUNK_BYTES, position);
-      if (n === 0) break;
-      position += n;
-      for (const m of session.push(n === CHUNK_BYTES ? chunk : chunk.subarray(0, n))) messages.push(m);
-      opts.onProgress?.(position, size);
-    }
-    for (const m of session.end()) messages.push(m);
-    orderByFrame(messages, session.findings);
-    return { path, format: session.format ?? captureFormat, packets: session.packets, messages, findings: session.findings };
   } finally {
-    try { closeSync(fd); } catch { /* already closed for text */ }
+    closeSync(fd);
+  }
+  return loadText(path, opts.dialect as TextDialect | undefined);
+}
+
+/** The file's bytes in fixed-size chunks, read as the capture reader asks for them. */
+function* fileChunks(fd: number, size: number, onProgress?: (bytes: number, total: number) => void): Generator<Uint8Array> {
+  let position = 0;
+  for (;;) {
+    const chunk = new Uint8Array(CHUNK_BYTES);
+    const n = readSync(fd, chunk, 0, CHUNK_BYTES, position);
+    if (n === 0) return;
+    position += n;
+    yield n === CHUNK_BYTES ? chunk : chunk.subarray(0, n);
+    onProgress?.(position, size);
   }
 }
 
