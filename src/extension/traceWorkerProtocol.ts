@@ -1,5 +1,6 @@
 // Messages between the extension host and the trace worker (worker_threads). No vscode, no DOM.
-import type { Finding } from '../core/model/finding';
+import type { Finding, Severity, SourceRef } from '../core/model/finding';
+import type { CheckReport } from '../core/report/checkReport';
 import type { DiagramData, DiagramFilter, MessageDetails, TraceInfo } from '../protocol/messages';
 
 export interface RenderRequestOptions {
@@ -10,11 +11,78 @@ export interface RenderRequestOptions {
   showTimeOffsets: boolean;
 }
 
+/** Which flows the worker checks: built-in ids, plus user flow files the host read (YAML text; data only). */
+export interface AnalyseOptions {
+  /** Built-in or user flow ids to check; empty = every built-in and user flow. */
+  flowIds: string[];
+  userFlows: { path: string; text: string }[];
+  /** Correlation headers for call-leg links (e.g. X-Call-ID), from settings. */
+  correlationHeaders: string[];
+}
+
+/** One message as the language features need it (outline, folding, hover, CodeLens, decoded view). */
+export interface MessageSummary {
+  /** `SipMessage.index` (the `siptrail messages` index). */
+  index: number;
+  /** `REFER`, `202 Accepted`. */
+  label: string;
+  callId: string | null;
+  cseq: string | null;
+  /** Where it is: text lines (1-based) or capture frame. */
+  source: SourceRef | null;
+  /** ISO time or null. */
+  time: string | null;
+  from: string;
+  to: string;
+  /** Index of the dialog (into TraceAnalysis.dialogs) the message belongs to, or null. */
+  dialog: number | null;
+  /** Transaction key (branch + sent-by + method) or null. */
+  transaction: string | null;
+  /** Set when this message is a copy (same packet seen twice) or a retransmission of an earlier one. */
+  copyOf: number | null;
+  retransmissionOf: number | null;
+}
+
+export interface DialogSummary {
+  id: number;
+  callId: string;
+  /** `INVITE alice@a.example → bob@b.example`. */
+  label: string;
+  state: 'early' | 'confirmed' | 'terminated' | 'trying';
+  /** How it ended, when it did (`BYE from bob`, `487 to INVITE`). */
+  terminatedBy: string | null;
+  /** Message indexes (SipMessage.index), time order. */
+  messages: number[];
+  localTag: string;
+  remoteTag: string | null;
+}
+
+/** A finding as a diagnostic needs it: reader, correlation and checker findings with every related message. */
+export interface AnalysedFinding extends Finding {
+  /** Flow id and instance number for checker findings. */
+  flow?: string;
+  instance?: number;
+  step?: string;
+  /** Related messages (SipMessage.index) with their sources, for relatedInformation. */
+  related: { index: number; source: SourceRef | null }[];
+}
+
+export interface TraceAnalysis {
+  messages: MessageSummary[];
+  dialogs: DialogSummary[];
+  findings: AnalysedFinding[];
+  /** The `siptrail check` document for the same trace (verdict per flow instance). */
+  report: CheckReport;
+}
+
+export type { Severity };
+
 export type WorkerRequest =
   | { op: 'openCapture'; id: number; traceId: string; fileName: string; bytes: Uint8Array }
   | { op: 'openText'; id: number; traceId: string; fileName: string; text: string }
   | { op: 'render'; id: number; traceId: string; options: RenderRequestOptions }
   | { op: 'details'; id: number; traceId: string; messageIndex: number }
+  | { op: 'analyse'; id: number; traceId: string; options: AnalyseOptions }
   | { op: 'close'; id: number; traceId: string };
 
 export interface OpenResult { info: TraceInfo; findings: Finding[] }
@@ -24,6 +92,7 @@ export interface WorkerResults {
   openText: OpenResult;
   render: DiagramData;
   details: MessageDetails | null;
+  analyse: TraceAnalysis;
   close: null;
 }
 
