@@ -34,9 +34,14 @@ export interface LegOptions {
 export const DEFAULT_CORRELATION_HEADERS = ['x-call-id', 'x-cid', 'x-orig-call-id'];
 const NULL_UUID = '00000000000000000000000000000000';
 
-/** The calling party as legs show it: a telephone number by its last 9 digits (national/international forms differ), else the user part. */
-function callerKey(user: string | null): string | null {
-  if (!user) return null;
+/**
+ * The calling party as legs show it: a telephone number by its last 9 digits (national/international forms differ), else
+ * the user part. An anonymous From (RFC 3323 §4.1.1.3, RFC 3261 §8.1.1.3 `anonymous.invalid`) names nobody, so it links nothing.
+ */
+function callerKey(uri: string | null): string | null {
+  if (!uri) return null;
+  const { user, host } = parseUriParts(uri);
+  if (!user || host.endsWith('anonymous.invalid') || user.toLowerCase() === 'anonymous') return null;
   const semi = user.indexOf(';');
   const u = semi < 0 ? user : user.slice(0, semi);
   let digits = '';
@@ -115,21 +120,24 @@ export function linkCallLegs(messages: readonly SipMessage[], order: readonly nu
       headerRefs.push({ slot: s, value, header: h, index });
     }
     if (msg.kind === 'request' && msg.method === 'INVITE' && !msg.to?.tag && msg.time !== null) {
-      const caller = callerKey(msg.from ? parseUriParts(msg.from.uri).user : null);
+      const caller = callerKey(msg.from?.uri ?? null);
       if (caller) {
-        const list = invitesByUsers.get(caller) ?? [];
         // A B2BUA's outgoing INVITE carries the same calling party, follows an incoming hop of the other leg within
-        // the window, and leaves from the address that incoming hop was sent to.
-        for (let i = list.length - 1; i >= 0 && msg.time - list[i].time <= window; i--) {
-          const prev = list[i];
+        // the window, and leaves from the address that incoming hop was sent to. INVITEs are indexed by caller and
+        // the address they were sent to, so only candidates that can match are visited (no scan of every caller's INVITE).
+        const list = msg.src ? invitesByUsers.get(`${caller}|${msg.src.ip}`) : undefined;
+        for (let i = (list?.length ?? 0) - 1; i >= 0 && msg.time - list![i].time <= window; i--) {
+          const prev = list![i];
           if (prev.slot === s) continue;
-          const prevMsg = messages[prev.index];
-          if (!prevMsg.dst || !msg.src || prevMsg.dst.ip !== msg.src.ip) continue;
-          union(prev.slot, s, 'uri-timing', `caller ${caller} via ${msg.src.ip}`, prev.index, index);
+          union(prev.slot, s, 'uri-timing', `caller ${caller} via ${msg.src!.ip}`, prev.index, index);
           break;
         }
-        list.push({ slot: s, index, time: msg.time });
-        invitesByUsers.set(caller, list);
+        if (msg.dst) {
+          const key = `${caller}|${msg.dst.ip}`;
+          const sent = invitesByUsers.get(key);
+          if (sent) sent.push({ slot: s, index, time: msg.time });
+          else invitesByUsers.set(key, [{ slot: s, index, time: msg.time }]);
+        }
       }
     }
   }

@@ -4,7 +4,7 @@
 import type { SipMessage } from '../model/sipMessage';
 import type { Dialog, DialogState } from './dialogs';
 import type { LogicalMessage } from './hops';
-import { aorKey, headerValue, parseNameAddrValue, parseParams, parseUriParts, sameUri, valueAndParams, withoutUriHeaders } from './sipFields';
+import { aorKey, headerValue, parseNameAddrValue, parseUriParts, sameUri, valueAndParams, withoutUriHeaders } from './sipFields';
 
 export interface ReferRelation {
   /** Logical id of the REFER. */
@@ -130,21 +130,15 @@ function findOriginal(
     }
   }
   // RFC 3891 §3 / RFC 3515 §2.1: Refer-To may embed Replaces=callid;to-tag=..;from-tag=.. as a URI header.
-  const headers = parseUriParts(referTo).headers;
-  if (headers) {
-    for (const h of headers.split('&')) {
-      const eq = h.indexOf('=');
-      if (eq < 0 || h.slice(0, eq).toLowerCase() !== 'replaces') continue;
-      const decoded = safeDecode(h.slice(eq + 1));
-      const semi = decoded.indexOf(';');
-      const callId = semi < 0 ? decoded : decoded.slice(0, semi);
-      const p = parseParams(semi < 0 ? '' : decoded.slice(semi + 1));
-      const d = dialogByKey.get(`${callId}|${p['from-tag'] ?? ''}|${p['to-tag'] ?? ''}`);
-      if (d) {
-        rel.originalSession = d.id;
-        rel.originalEvidence = 'replaces';
-        return;
-      }
+  const headers = parseUriParts(referTo).headers ?? {};
+  for (const name of Object.keys(headers)) {
+    if (name.toLowerCase() !== 'replaces') continue;
+    const { value: callId, params } = valueAndParams(safeDecode(headers[name]));
+    const d = dialogByKey.get(`${callId}|${params['from-tag'] ?? ''}|${params['to-tag'] ?? ''}`);
+    if (d) {
+      rel.originalSession = d.id;
+      rel.originalEvidence = 'replaces';
+      return;
     }
   }
   const k = partiesKey(aorKey(refer.from?.uri), aorKey(referTo));

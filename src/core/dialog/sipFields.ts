@@ -1,9 +1,30 @@
-// Header-value helpers the correlation and flow code needs (runs anywhere core runs).
-// Header lookup goes through the parser's own getHeader/getHeaders; the value helpers below predate
-// src/core/sip's parsers and are still to be swapped for them.
-// Everything is a linear scan: no regexes that could backtrack on hostile input.
+// Header-value helpers the correlation and flow code needs (runs anywhere core runs). Parsing is the SIP parser's
+// own (src/core/sip: getHeader(s), splitHeaderValues, scanParameters, parseNameAddr, parseSipUri); what is added
+// here is tolerance, because a trace is evidence to read, not input to reject: a value the strict grammar refuses
+// still yields what can be read from it.
 import type { NameAddr, SipMessage } from '../model/sipMessage';
 import { getHeader, getHeaders } from '../sip/headerLookup';
+import { parseNameAddr } from '../sip/nameAddr';
+import { scanParameters, setParam, unquote, type Params } from '../sip/parameters';
+import { parseSipUri } from '../sip/sipUri';
+import { splitHeaderValues } from '../sip/splitHeaderValues';
+import { parseStatusLine } from '../sip/statusLine';
+
+/** The same parameters with quoted-string values unquoted; the object itself when none is quoted (the usual case). */
+function unquoted(params: Params): Params {
+  let quoted = false;
+  for (const name in params) {
+    const v = params[name];
+    if (v !== null && v.charCodeAt(0) === 0x22) { quoted = true; break; }
+  }
+  if (!quoted) return params;
+  const out: Params = {};
+  for (const name of Object.keys(params)) {
+    const v = params[name];
+    setParam(out, name, v === null ? null : unquote(v));
+  }
+  return out;
+}
 
 /** Value of the first header with this canonical key (`call-id`, `refer-to` ...), or null. */
 export function headerValue(msg: SipMessage, key: string): string | null {
@@ -12,159 +33,134 @@ export function headerValue(msg: SipMessage, key: string): string | null {
 
 /** Every value of this header, comma-separated lists split (RFC 3261 §7.3.1), in order. */
 export function headerValues(msg: SipMessage, key: string): string[] {
-  return getHeaders(msg, key).flatMap((h) => splitTopLevel(h.value, ','));
-}
-
-/** Splits on `sep` outside double quotes and angle brackets; parts trimmed, empty parts dropped. */
-export function splitTopLevel(value: string, sep: string): string[] {
-  const out: string[] = [];
-  let start = 0;
-  let inQuote = false;
-  let inAngle = false;
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i];
-    if (inQuote) {
-      if (c === '\\') i++;
-      else if (c === '"') inQuote = false;
-    } else if (c === '"') inQuote = true;
-    else if (c === '<') inAngle = true;
-    else if (c === '>') inAngle = false;
-    else if (c === sep && !inAngle) {
-      const part = value.slice(start, i).trim();
-      if (part) out.push(part);
-      start = i + 1;
-    }
-  }
-  const last = value.slice(start).trim();
-  if (last) out.push(last);
-  return out;
-}
-
-/** `a=b;c` → { a: 'b', c: null }, names lower-cased, values unquoted. */
-export function parseParams(text: string): Record<string, string | null> {
-  const params: Record<string, string | null> = {};
-  for (const part of splitTopLevel(text, ';')) {
-    const eq = part.indexOf('=');
-    const name = (eq < 0 ? part : part.slice(0, eq)).trim().toLowerCase();
-    if (!name) continue;
-    let v = eq < 0 ? null : part.slice(eq + 1).trim();
-    if (v !== null && v.length >= 2 && v[0] === '"' && v[v.length - 1] === '"') v = v.slice(1, -1);
-    params[name] = v;
-  }
-  return params;
-}
-
-/** A header value split into its leading token and its `;` parameters (Event, Subscription-State, Session-ID ...). */
-export function valueAndParams(value: string): { value: string; params: Record<string, string | null> } {
-  const parts = splitTopLevel(value, ';');
-  const first = parts.length ? parts[0] : '';
-  return { value: first, params: parseParams(parts.slice(1).join(';')) };
+  return getHeaders(msg, key).flatMap((h) => splitHeaderValues(h.value));
 }
 
 /**
- * name-addr or addr-spec with header parameters (From, To, Contact, Refer-To, Referred-By).
- * RFC 3261 §20.10: without angle brackets, every `;` parameter belongs to the header, not the URI.
+ * `;a=b;c` or `a=b;c` → { a: 'b', c: null }: names lower-cased, quoted values unquoted (RFC 3261 §25.1 generic-param).
+ * Where the grammar stops (an unquoted `=` or `/` in a value, as some IMS nodes write icid-value), the text up to the
+ * next `;` is kept as the value of the parameter it follows, and reading goes on after it.
+ * The result is shared between callers asking for the same text: read it, do not change it.
  */
-export function parseNameAddrValue(value: string): NameAddr | null {
-  const v = value.trim();
-  if (!v) return null;
-  let display: string | null = null;
-  let uri: string;
-  let rest: string;
-  const lt = indexOutsideQuotes(v, '<');
-  if (lt >= 0) {
-    const gt = v.indexOf('>', lt + 1);
-    if (gt < 0) return null;
-    const d = v.slice(0, lt).trim();
-    display = d ? (d.length >= 2 && d[0] === '"' && d[d.length - 1] === '"' ? d.slice(1, -1) : d) : null;
-    uri = v.slice(lt + 1, gt).trim();
-    rest = v.slice(gt + 1);
-  } else {
-    const semi = v.indexOf(';');
-    uri = (semi < 0 ? v : v.slice(0, semi)).trim();
-    rest = semi < 0 ? '' : v.slice(semi);
-  }
-  const params = parseParams(rest);
-  return { display, uri, tag: params['tag'] ?? null, params };
+export function parseParams(text: string): Params {
+  const cached = paramsCache.get(text);
+  if (cached) return cached;
+  const params = readParams(text);
+  if (paramsCache.size >= PARAMS_CACHE_SIZE) paramsCache.clear();
+  paramsCache.set(text, params);
+  return params;
 }
 
-function indexOutsideQuotes(v: string, ch: string): number {
-  let inQuote = false;
-  for (let i = 0; i < v.length; i++) {
-    const c = v[i];
-    if (inQuote) {
-      if (c === '\\') i++;
-      else if (c === '"') inQuote = false;
-    } else if (c === '"') inQuote = true;
-    else if (c === ch) return i;
+// Event, Subscription-State, P-Charging-Vector and Session-ID values repeat across a dialog's messages (read-only results).
+const PARAMS_CACHE_SIZE = 4096;
+const paramsCache = new Map<string, Params>();
+
+function readParams(text: string): Params {
+  const src = text.trimStart().startsWith(';') ? text : `;${text}`;
+  const first = scanParameters(src, 0);
+  if (first.end >= src.length) return unquoted(first.params);
+  const out: Params = {};
+  let i = 0;
+  let r = first;
+  for (;;) {
+    let last: string | null = null;
+    for (const name of Object.keys(r.params)) {
+      const v = r.params[name];
+      setParam(out, name, v === null ? null : unquote(v));
+      last = name;
+    }
+    if (r.end >= src.length) break;
+    const next = src.indexOf(';', r.end + 1);
+    const stop = next < 0 ? src.length : next;
+    if (r.error === null && last !== null && r.end > i) {
+      const tail = src.slice(r.end, stop).trimEnd();
+      if (tail) out[last] = (out[last] ?? '') + tail;
+    }
+    if (next < 0) break;
+    i = next;
+    r = scanParameters(src, i);
   }
-  return -1;
+  return out;
+}
+
+/** A header value split into its leading token and its `;` parameters (Event, Subscription-State, Session-ID, Target-Dialog ...). */
+export function valueAndParams(value: string): { value: string; params: Params } {
+  // The leading part of these headers (token, callid, UUID) holds no `;` and no quotes.
+  const semi = value.indexOf(';');
+  if (semi < 0) return { value: value.trim(), params: {} };
+  return { value: value.slice(0, semi).trim(), params: parseParams(value.slice(semi)) };
+}
+
+/**
+ * name-addr or addr-spec with header parameters (From, To, Contact, Refer-To, Referred-By), RFC 3261 §20.10.
+ * Parameter values are unquoted. When the strict grammar refuses the value, the URI between `<` `>` is still read.
+ * The result is shared between callers asking for the same text: read it, do not change it.
+ */
+export function parseNameAddrValue(value: string): NameAddr | null {
+  const cached = nameAddrCache.get(value);
+  if (cached !== undefined) return cached;
+  const result = readNameAddr(value);
+  if (nameAddrCache.size >= NAME_ADDR_CACHE_SIZE) nameAddrCache.clear();
+  nameAddrCache.set(value, result);
+  return result;
+}
+
+// Contact, Refer-To and Referred-By values repeat for every request a party sends: parsed values are kept (read-only).
+const NAME_ADDR_CACHE_SIZE = 4096;
+const nameAddrCache = new Map<string, NameAddr | null>();
+
+function readNameAddr(value: string): NameAddr | null {
+  const strict = parseNameAddr(value);
+  if (strict) {
+    const params = unquoted(strict.params);
+    return params === strict.params ? strict : { display: strict.display, uri: strict.uri, tag: params['tag'] ?? null, params };
+  }
+  const lt = value.indexOf('<');
+  const gt = lt < 0 ? -1 : value.indexOf('>', lt + 1);
+  if (gt < 0) return null;
+  const uri = value.slice(lt + 1, gt).trim();
+  if (!uri) return null;
+  const params = parseParams(value.slice(gt + 1));
+  return { display: null, uri, tag: params['tag'] ?? null, params };
 }
 
 export interface UriParts {
   scheme: string;
   user: string | null;
+  /** Lower-cased host (IPv6 references keep their brackets); '' for tel: and unreadable URIs. */
   host: string;
   port: number | null;
-  params: Record<string, string | null>;
-  /** The `?a=b&c=d` part without the `?`, or null. */
-  headers: string | null;
+  params: Params;
+  /** The `?a=b&c=d` headers (RFC 3261 §19.1.1), names and values as written, or null when there are none. */
+  headers: Record<string, string> | null;
 }
 
-/** Splits a sip:, sips:, tel: (or other) URI; tolerant: never throws, unknown shapes keep everything in host. */
+// A trace names the same few parties over and over: parsed URIs are kept, and the table starts afresh when full.
+const URI_CACHE_SIZE = 4096;
+const uriCache = new Map<string, UriParts>();
+
+/**
+ * Splits a sip:, sips: or tel: URI with the SIP parser; never throws. Other or malformed URIs give their scheme only.
+ * The result is shared between callers asking for the same text: read it, do not change it.
+ */
 export function parseUriParts(uri: string): UriParts {
-  const colon = uri.indexOf(':');
-  const scheme = colon < 0 ? '' : uri.slice(0, colon).toLowerCase();
-  let rest = colon < 0 ? uri : uri.slice(colon + 1);
-  let headers: string | null = null;
-  const q = rest.indexOf('?');
-  if (q >= 0) {
-    headers = rest.slice(q + 1);
-    rest = rest.slice(0, q);
-  }
-  if (scheme === 'tel') {
-    const semi = rest.indexOf(';');
-    return { scheme, user: semi < 0 ? rest : rest.slice(0, semi), host: '', port: null, params: semi < 0 ? {} : parseParams(rest.slice(semi + 1)), headers };
-  }
-  let user: string | null = null;
-  const at = rest.lastIndexOf('@');
-  if (at >= 0) {
-    user = rest.slice(0, at);
-    rest = rest.slice(at + 1);
-  }
-  let hostPort = rest;
-  let params: Record<string, string | null> = {};
-  const semi = rest.indexOf(';', rest.startsWith('[') ? Math.max(0, rest.indexOf(']')) : 0);
-  if (semi >= 0) {
-    hostPort = rest.slice(0, semi);
-    params = parseParams(rest.slice(semi + 1));
-  }
-  let host = hostPort;
-  let port: number | null = null;
-  if (hostPort.startsWith('[')) {
-    const close = hostPort.indexOf(']');
-    host = close < 0 ? hostPort : hostPort.slice(0, close + 1);
-    const after = close < 0 ? '' : hostPort.slice(close + 1);
-    if (after.startsWith(':')) port = toPort(after.slice(1));
+  const cached = uriCache.get(uri);
+  if (cached) return cached;
+  const parsed = parseSipUri(uri);
+  let parts: UriParts;
+  if (parsed) {
+    // URI parameters hold no quoted strings (RFC 3261 §25.1 paramchar), so they are used as parsed.
+    parts = {
+      scheme: parsed.scheme, user: parsed.user, host: (parsed.host ?? '').toLowerCase(), port: parsed.port, params: parsed.params,
+      headers: Object.keys(parsed.headers).length ? parsed.headers : null,
+    };
   } else {
-    const c = hostPort.lastIndexOf(':');
-    if (c >= 0) {
-      port = toPort(hostPort.slice(c + 1));
-      host = hostPort.slice(0, c);
-    }
+    const colon = uri.indexOf(':');
+    parts = { scheme: colon < 0 ? '' : uri.slice(0, colon).toLowerCase(), user: null, host: '', port: null, params: {}, headers: null };
   }
-  return { scheme, user, host: host.toLowerCase(), port, params, headers };
-}
-
-function toPort(s: string): number | null {
-  if (!s || s.length > 5) return null;
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const d = s.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return null;
-    n = n * 10 + d;
-  }
-  return n;
+  if (uriCache.size >= URI_CACHE_SIZE) uriCache.clear();
+  uriCache.set(uri, parts);
+  return parts;
 }
 
 /** The URI without its `?headers` part (what an INVITE triggered by REFER carries, RFC 3515 §2.4.2 / RFC 3261 §19.1.5). */
@@ -176,8 +172,11 @@ export function withoutUriHeaders(uri: string): string {
 /** Address-of-record key: scheme (sips folded to sip), user, host; what identifies a party across hops. */
 export function aorKey(uri: string | null | undefined): string | null {
   if (!uri) return null;
-  const p = parseUriParts(uri.trim());
+  const trimmed = uri.trim();
+  const p = parseUriParts(trimmed);
   if (p.scheme === 'tel') return 'tel:' + stripVisualSeparators(p.user ?? '');
+  // A URI the parser cannot read is still a name for someone: keep it whole.
+  if (!p.host) return trimmed ? `${p.scheme}:${trimmed.slice(trimmed.indexOf(':') + 1)}` : null;
   const scheme = p.scheme === 'sips' ? 'sip' : p.scheme;
   return p.user !== null ? `${scheme}:${p.user}@${p.host}` : `${scheme}:${p.host}`;
 }
@@ -198,6 +197,7 @@ export function sameUri(a: string | null, b: string | null): boolean {
   if (a === null || b === null) return false;
   const x = parseUriParts(a.trim());
   const y = parseUriParts(b.trim());
+  if (!x.host || !y.host) return x.scheme === y.scheme && a.trim() === b.trim();
   if (x.scheme !== y.scheme || x.user !== y.user || x.host !== y.host || x.port !== y.port) return false;
   for (const name of ['user', 'ttl', 'method', 'maddr', 'transport']) {
     const xv = x.params[name];
@@ -208,9 +208,12 @@ export function sameUri(a: string | null, b: string | null): boolean {
   for (const name of Object.keys(x.params)) {
     if (name in y.params && (x.params[name] ?? '').toLowerCase() !== (y.params[name] ?? '').toLowerCase()) return false;
   }
-  const hx = (x.headers ?? '').split('&').filter(Boolean).sort().join('&');
-  const hy = (y.headers ?? '').split('&').filter(Boolean).sort().join('&');
-  return hx === hy;
+  return headerSet(x.headers) === headerSet(y.headers);
+}
+
+function headerSet(h: Record<string, string> | null): string {
+  if (!h) return '';
+  return Object.keys(h).map((k) => `${k.toLowerCase()}=${h[k]}`).sort().join('&');
 }
 
 /** The GRUU a party is addressed by: the `gr` parameter of this URI (RFC 5627 §3.1), or null. */
@@ -220,7 +223,7 @@ export function gruuOf(uri: string | null | undefined): string | null {
   return 'gr' in p.params ? (p.params['gr'] ?? '') : null;
 }
 
-/** Status code of a message/sipfrag body's start line (RFC 3420), e.g. `SIP/2.0 200 OK` → 200. */
+/** The start line of a message/sipfrag body (RFC 3420), e.g. `SIP/2.0 200 OK`, or null when the body is blank. */
 export function sipfragStatusLine(body: string): string | null {
   let start = 0;
   while (start < body.length && (body[start] === '\r' || body[start] === '\n' || body[start] === ' ')) start++;
@@ -230,18 +233,16 @@ export function sipfragStatusLine(body: string): string | null {
   return line || null;
 }
 
+/** Status code of a message/sipfrag body's status line, read by the SIP parser's Status-Line reader (RFC 3261 §7.2). */
 export function sipfragStatus(body: string): number | null {
   const line = sipfragStatusLine(body);
-  if (!line || !line.toUpperCase().startsWith('SIP/')) return null;
-  const parts = line.split(' ').filter(Boolean);
-  const code = parts.length > 1 ? Number(parts[1]) : NaN;
-  return Number.isInteger(code) && code >= 100 && code <= 699 ? code : null;
+  return line ? parseStatusLine(line)?.status ?? null : null;
 }
 
 /** Originator's Contact URI, if any. */
 export function contactUri(msg: SipMessage): string | null {
   const c = headerValue(msg, 'contact');
   if (!c) return null;
-  const first = splitTopLevel(c, ',')[0];
+  const first = splitHeaderValues(c)[0];
   return first ? parseNameAddrValue(first)?.uri ?? null : null;
 }

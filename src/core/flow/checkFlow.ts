@@ -191,6 +191,22 @@ class InstanceChecker {
     return this.corr.messages[this.corr.logical[lid].first];
   }
 
+  /** For a response step, the messages of the request step it answers (a 200's INVITE); [] otherwise. */
+  private requestStepMessages(stepId: string): number[] {
+    const st = this.spec.steps.find((x) => x.id === stepId);
+    return st && st.kind === 'response' ? this.stepMessages(st.of) : [];
+  }
+
+  /** A request's messages and the final response of its transaction (a BYE and its 200 tell how a dialog ended). */
+  private withFinalResponse(lid: number): number[] {
+    const lm = this.corr.logical[lid];
+    const group = this.corr.groupOf[lm.first];
+    if (group < 0) return lm.indexes;
+    const tx = this.corr.transactions[this.corr.groups[group].transaction];
+    const finals = tx.responses.map((g) => this.corr.groups[g].copies).filter((copies) => (this.corr.messages[copies[0]].status ?? 0) >= 200);
+    return [...lm.indexes, ...(finals.length ? finals[finals.length - 1] : [])];
+  }
+
   private scope(candidate: number | null): ExpressionScope {
     return {
       message: (step) => {
@@ -384,7 +400,7 @@ class InstanceChecker {
       const prev = (step.after ?? []).filter((a) => this.matches.get(a)?.logical.length);
       this.report('flow.out-of-order', step.id,
         `Step ${step.id}: expected ${this.describe(step)} after ${prev.join(', ')}, but message ${lm.first} comes before it (${this.clause(step)}).`,
-        [...this.stepMessages(step.id), ...prev.flatMap((p) => this.stepMessages(p))]);
+        [...this.stepMessages(step.id), ...prev.flatMap((p) => this.stepMessages(p)), ...prev.flatMap((p) => this.requestStepMessages(p))]);
     }
     const expectFailed = this.applyExpects(step, match);
     if (!expectFailed && !this.targetMatches(step, pick.lid)) {
@@ -461,6 +477,16 @@ class InstanceChecker {
       const code = c.code ?? 'flow.constraint-failed';
       const related = [...this.stepMessages(step.id)];
       if (c.inDialogOf) related.push(...this.stepMessages(c.inDialogOf));
+      // The earlier steps the constraint compares with (`refer.header('Refer-To')`) are part of the evidence.
+      for (const text of [c.value, c.equals, c.sameUri, c.sameAor, c.otherAor]) {
+        const e = this.expr(text);
+        if (!e?.step || e.step === step.id) continue;
+        related.push(...this.stepMessages(e.step));
+        // `invite.finalStatus` is read from the final response: the response steps of that request.
+        if (e.segments[0]?.name === 'finalStatus') {
+          for (const s of this.spec.steps) if (s.kind === 'response' && s.of === e.step) related.push(...this.stepMessages(s.id));
+        }
+      }
       const first = this.corr.logical[lid].first;
       this.report(code, step.id, `Step ${step.id}: expected ${r.expected}, but message ${first} ${r.seen} (${c.clause ?? this.clause(step)}).`, related);
     }
@@ -612,7 +638,7 @@ class InstanceChecker {
       const how = end ? `was terminated (${end.cause}, message ${this.corr.logical[end.logical].first})` : `was ${state}`;
       this.report(end ? 'flow.original-session-ended' : 'flow.session-not-confirmed', step.id,
         `Step ${step.id}: expected a confirmed ${step.method} dialog between ${step.between.join(' and ')} before ${step.before}, but dialog ${d.callId} ${how} (${this.clause(step)}).`,
-        [...this.indexesOf(match), ...(end ? this.corr.logical[end.logical].indexes : [])]);
+        [...this.indexesOf(match), ...(end ? this.withFinalResponse(end.logical) : [])]);
     }
   }
 
@@ -686,7 +712,7 @@ class InstanceChecker {
       const code = item.code ?? 'flow.session-not-confirmed';
       this.report(code, item.step,
         `Step ${item.step}: expected its dialog (Call-ID ${ended.d.callId}) still confirmed when the flow completed (message ${this.corr.logical[completionLid].first}), but it was terminated by ${describeCause(end.cause)} (message ${endLm.first}) (${item.clause ?? this.spec.reference}).`,
-        [...endLm.indexes, ...this.corr.logical[completionLid].indexes]);
+        [...this.withFinalResponse(end.logical), ...this.corr.logical[completionLid].indexes]);
     }
   }
 }

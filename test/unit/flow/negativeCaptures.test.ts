@@ -76,3 +76,25 @@ for (const e of expectations()) {
 test('the negative scripts state an expectation this test understands', () => {
   for (const e of expectations()) assert.ok(e.code || e.pass || e.callIds, `${e.script}: no finding code, pass or Call-IDs found in its Expected: line`);
 });
+
+// expected.json names, per capture, the frames each finding is about (written with the captures from their
+// scenarios): the finding must relate every one of them, so an engineer sees both sides of a mismatch.
+test('each negative finding relates every frame expected.json names for it', async () => {
+  const expected = JSON.parse(readFileSync(path.join(dir, 'expected.json'), 'utf8')) as {
+    captures: { file: string; findings: { code: string; step: string; frames: number[] }[] }[];
+  };
+  let checked = 0;
+  for (const c of expected.captures) {
+    if (!c.findings.length) continue;
+    const messages = await loadCapture(path.join(dir, c.file));
+    const inst = checkFlow(correlate(messages), builtinFlow('3gpp-replication-push')!)[0];
+    for (const want of c.findings) {
+      const hit = inst.findings.find((f) => f.code === want.code && f.step === want.step);
+      assert.ok(hit, `${c.file}: ${want.code} at ${want.step}`);
+      const frames = new Set(hit.messages.map((i) => { const s = messages[i].source; return 'frame' in s ? s.frame : -1; }));
+      for (const frame of want.frames) assert.ok(frames.has(frame), `${c.file}: ${want.code} should relate frame ${frame}; it relates frames ${[...frames].join(', ')}`);
+      checked++;
+    }
+  }
+  assert.ok(checked >= 12, `${checked} findings checked`);
+});
