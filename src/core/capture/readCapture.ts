@@ -3,11 +3,13 @@
 
 import type { Finding } from '../model/finding';
 import type { SipMessage } from '../model/sipMessage';
+import type { Endpoint } from '../model/packet';
 import { createCaptureReader, type CaptureFormat } from '../pcap/captureReader';
 import { createPacketDecoder } from '../net/packetDecoder';
 import { createSipExtractor, type ExtractedSip } from './sipExtractor';
 import { parseSipMessage } from '../sip/parseSipMessage';
 import { orderByFrame } from './orderByFrame';
+import { CapturedSipMessage } from './capturedMessage';
 
 export interface CaptureSession {
   /** Feeds the next chunk of the file; returns the messages completed by it. */
@@ -27,14 +29,29 @@ export interface CaptureResult {
   findings: Finding[];
 }
 
+const FRAME_GENERATION = 1 << 16;
+
 export function createCaptureSession(): CaptureSession {
   const reader = createCaptureReader();
   const decoder = createPacketDecoder();
   const extractor = createSipExtractor();
   const findings: Finding[] = [];
-  const messageIndexByFrame = new Map<number, number>();
+  // Frame → message index, for marking duplicates. A copy follows its original within milliseconds, so two
+  // generations of FRAME_GENERATION frames suffice, and a streaming pass over a huge file does not grow this map.
+  let messageIndexByFrame = new Map<number, number>();
+  let olderMessageIndexByFrame = new Map<number, number>();
   let nextIndex = 0;
   let readerFindingsSeen = 0;
+  // One Endpoint object per address: a capture's messages come from a handful of addresses.
+  const endpoints = new Map<string, Map<number, Endpoint>>();
+  const endpoint = (e: Endpoint): Endpoint => {
+    let byPort = endpoints.get(e.ip);
+    if (byPort === undefined) endpoints.set(e.ip, (byPort = new Map()));
+    const known = byPort.get(e.port);
+    if (known !== undefined) return known;
+    byPort.set(e.port, e);
+    return e;
+  };
 
   function drainReaderFindings(): void {
     while (readerFindingsSeen < reader.findings.length) findings.push(reader.findings[readerFindingsSeen++]);
@@ -51,20 +68,20 @@ export function createCaptureSession(): CaptureSession {
       return null;
     }
     const index = nextIndex++;
-    const message: SipMessage = {
-      ...parsed.message,
-      index,
-      time: x.time,
-      src: x.src,
-      dst: x.dst,
-      transport: x.transport,
-      raw: x.bytes,
-      source: x.firstFrame !== x.frame ? { frame: x.frame, firstFrame: x.firstFrame, frameOffset: x.frameOffset } : { frame: x.frame, frameOffset: x.frameOffset },
-    };
+    // One class for every captured message: one hidden class (a spread gave each message its own copy, the top
+    // self-time entry of the first profile), and the header list is rebuilt on demand instead of kept.
+    const message: SipMessage = new CapturedSipMessage(
+      parsed.message, index, x.time, endpoint(x.src), endpoint(x.dst), x.transport, x.bytes,
+      x.firstFrame !== x.frame ? { frame: x.frame, firstFrame: x.firstFrame, frameOffset: x.frameOffset } : { frame: x.frame, frameOffset: x.frameOffset },
+    );
     if (x.duplicateOfFrame !== undefined) {
-      const first = messageIndexByFrame.get(x.duplicateOfFrame);
+      const first = messageIndexByFrame.get(x.duplicateOfFrame) ?? olderMessageIndexByFrame.get(x.duplicateOfFrame);
       if (first !== undefined) message.duplicateOf = first;
     } else if (!messageIndexByFrame.has(x.frame)) {
+      if (messageIndexByFrame.size >= FRAME_GENERATION) {
+        olderMessageIndexByFrame = messageIndexByFrame;
+        messageIndexByFrame = new Map();
+      }
       messageIndexByFrame.set(x.frame, index);
     }
     if (x.truncated) {

@@ -9,6 +9,7 @@ import { checkSipStartLine, findSipStartLine } from '../sip/startLine';
 import { DUPLICATE_WINDOW_SECONDS, DuplicateDetector, HEP_DUPLICATE_WINDOW_SECONDS } from './extractDuplicates';
 import { DEFAULT_STREAM_LIMITS, TcpConnections, type StreamStats } from './streamConnections';
 import type { StreamSink } from './streamSipReader';
+import { ByteArena } from './byteArena';
 
 export interface ExtractedSip {
   bytes: Uint8Array;
@@ -75,6 +76,7 @@ class Extractor implements SipExtractor {
   private duplicateTcpSegments = 0;
   private nonSipDatagrams = 0;
   private firstDuplicateFrame: number | null = null;
+  private readonly arena = new ByteArena();
 
   constructor(options: SipExtractorOptions) {
     this.windowSeconds = options.duplicateWindowSeconds ?? DUPLICATE_WINDOW_SECONDS;
@@ -153,7 +155,7 @@ class Extractor implements SipExtractor {
     const check = checkSipStartLine(b, 0, b.length, !p.truncated);
     if (check === 'yes' || (check === 'more' && p.truncated && b.length > 0)) {
       const m: ExtractedSip = {
-        bytes: b.slice(), frame: p.frame, firstFrame: p.frame, frameOffset: p.frameOffset, time: p.time,
+        bytes: this.arena.copy(b), frame: p.frame, firstFrame: p.frame, frameOffset: p.frameOffset, time: p.time,
         src: p.src, dst: p.dst, transport: p.transport,
       };
       if (p.truncated) m.truncated = true;

@@ -6,7 +6,7 @@ import { isToken, skipWsp, trimWspEnd } from './charClasses';
 import { canonicalHeaderKey } from './compactForms';
 import { checkContact } from './contactValue';
 import { checkCSeq } from './cseq';
-import { makeIssue, type SipIssueCode, type ValueProblem } from './issueCodes';
+import { MAX_PROBLEMS_PER_VALUE, makeIssue, type SipIssueCode, type ValueProblem } from './issueCodes';
 import { checkNameAddr } from './nameAddr';
 import { parseRequestLine } from './requestLine';
 import { checkCallId, checkContentLength, checkDate, checkMaxForwards } from './scalarHeaders';
@@ -18,6 +18,8 @@ import { shown } from './shown';
 export type SipParseOutcome = { ok: true; message: ParsedSip } | { ok: false; issue: MessageIssue };
 
 const LF = 0x0a;
+/** Shared by every message without a body (most of a capture's messages): one view object instead of one each. */
+const NO_BODY = new Uint8Array(0);
 const CR = 0x0d;
 const SP = 0x20;
 const HT = 0x09;
@@ -41,7 +43,22 @@ export function parseSipMessage(bytes: Uint8Array): SipParseOutcome {
   }
 }
 
-function parse(bytes: Uint8Array): SipParseOutcome {
+/**
+ * Only the header fields of a message the parser has already accepted (captured messages rebuild their header
+ * list on demand): the same unfolding and positions as parseSipMessage, without validating anything again.
+ */
+export function parseSipHeaders(bytes: Uint8Array): SipHeader[] {
+  try {
+    const r = parse(bytes, true);
+    return Array.isArray(r) ? r : r.ok ? r.message.headers : [];
+  } catch {
+    return [];
+  }
+}
+
+function parse(bytes: Uint8Array): SipParseOutcome;
+function parse(bytes: Uint8Array, headersOnly: true): SipParseOutcome | SipHeader[];
+function parse(bytes: Uint8Array, headersOnly = false): SipParseOutcome | SipHeader[] {
   const n = bytes.length;
   const issues: MessageIssue[] = [];
 
@@ -112,17 +129,19 @@ function parse(bytes: Uint8Array): SipParseOutcome {
     issues.push(makeIssue(code, message, p.line, p.column, p.offset));
   };
 
-  const first = lineText(0);
-  const start: StartLineResult | null = parseStatusLine(first) ?? parseRequestLine(first);
-  if (start === null) {
+  const first = headersOnly ? '' : lineText(0);
+  const start: StartLineResult | null = headersOnly ? null : parseStatusLine(first) ?? parseRequestLine(first);
+  if (start === null && !headersOnly) {
     const p = at(0, 0);
     return {
       ok: false,
       issue: makeIssue('sip.unrecognised-message', `the message does not start with a SIP request line or status line; its first line is ${shown(first)} (RFC 3261 §7.1, §7.2)`, p.line, p.column, p.offset),
     };
   }
-  for (const pr of start.problems) add(pr.code, pr.message, 0, pr.at);
-  for (const w of start.warnings) add(w.code, w.message, 0, w.at);
+  if (start !== null) {
+    for (const pr of start.problems) add(pr.code, pr.message, 0, pr.at);
+    for (const w of start.warnings) add(w.code, w.message, 0, w.at);
+  }
 
   // Header fields, unfolding continuation lines (RFC 3261 §7.3.1). Per header: the physical line index
   // and value column of its first line, and (folded headers only) where each continuation landed.
@@ -163,7 +182,7 @@ function parse(bytes: Uint8Array): SipParseOutcome {
       continue;
     }
     const name = t.slice(0, nameEnd);
-    if (!isToken(name)) add('sip.malformed-header', `the header name ${shown(name)} is not a token (RFC 3261 §7.3.1, §25.1)`, k);
+    if (!headersOnly && !isToken(name)) add('sip.malformed-header', `the header name ${shown(name)} is not a token (RFC 3261 §7.3.1, §25.1)`, k);
     const vs = skipWsp(t, colon + 1);
     current = { name, key: canonicalHeaderKey(name), value: t.slice(vs, trimWspEnd(t, vs, t.length)), offset: starts[k], line: lineBase + k, lineCount: 1 };
     headers.push(current);
@@ -172,8 +191,16 @@ function parse(bytes: Uint8Array): SipParseOutcome {
     folds.push(undefined);
   }
 
+  if (headersOnly || start === null) return headers;
+
+  /** Problems placed per header; past MAX_PROBLEMS_PER_VALUE they are only noted (header index → true). */
+  const placed = new Map<number, number>();
+  const unlisted = new Set<number>();
   /** Places a problem found at char `pr.at` of header i's unfolded value on its physical line. */
   const addValueProblem = (i: number, pr: ValueProblem): void => {
+    const n = placed.get(i) ?? 0;
+    if (n >= MAX_PROBLEMS_PER_VALUE) { unlisted.add(i); return; }
+    placed.set(i, n + 1);
     let line = firstLine[i];
     let column = valueColumn[i] + pr.at;
     const segs = folds[i];
@@ -273,6 +300,10 @@ function parse(bytes: Uint8Array): SipParseOutcome {
     }
   }
 
+  for (const i of unlisted) {
+    add('sip.problems-not-listed', `${headers[i].name} has more problems than the ${MAX_PROBLEMS_PER_VALUE} listed; the others are not listed`, firstLine[i], 0);
+  }
+
   if (firstBareLf >= 0) {
     const line = Math.min(firstBareLf, starts.length);
     const column = line < starts.length ? ends[line] - starts[line] : 0;
@@ -284,12 +315,12 @@ function parse(bytes: Uint8Array): SipParseOutcome {
 
   // Body: the bytes after the empty line, bounded by Content-Length (RFC 3261 §18.3).
   const available = n - bodyOffset;
-  let body = bytes.subarray(bodyOffset, n);
+  let body = bodyOffset < n ? bytes.subarray(bodyOffset, n) : NO_BODY;
   if (contentLengthConflict) {
     // RFC 4475 §3.3.9: conflicting Content-Length values make the framing unknowable; keep every byte.
   } else if (contentLength !== null) {
     if (available >= contentLength) {
-      body = bytes.subarray(bodyOffset, bodyOffset + contentLength);
+      body = contentLength > 0 ? bytes.subarray(bodyOffset, bodyOffset + contentLength) : NO_BODY;
       const extra = available - contentLength;
       if (extra > 0) {
         const endLine = lineBase + starts.length + (terminated ? 1 : 0) + countLf(body);
