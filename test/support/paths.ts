@@ -12,17 +12,22 @@ export function corpusCaptures(): string[] {
   return readdirSync(dir).filter((f) => /\.(pcap|pcapng|cap)$/.test(f)).sort().map((f) => join(dir, f));
 }
 
-/** Captures committed in this repo under test/ (made by our scripts with SIPp, kamailio, tcpdump). */
-export function repoCaptures(): string[] {
+/** Files below `dir` (recursively, sorted) whose name `accept`s, or [] when `dir` is absent. */
+export function filesUnder(dir: string, accept: (name: string) => boolean): string[] {
   const out: string[] = [];
-  const walk = (dir: string) => {
-    if (!existsSync(dir)) return;
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
+  const walk = (d: string) => {
+    if (!existsSync(d)) return;
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (/\.(pcap|pcapng|cap)$/.test(e.name)) out.push(p);
+      else if (accept(e.name)) out.push(p);
     }
   };
-  walk(join(repoRoot, 'test'));
+  walk(dir);
   return out.sort();
+}
+
+/** Captures committed in this repo under test/ (made by our scripts with SIPp, kamailio, tcpdump). */
+export function repoCaptures(): string[] {
+  return filesUnder(join(repoRoot, 'test'), (name) => /\.(pcap|pcapng|cap)$/.test(name));
 }

@@ -26,9 +26,18 @@ function getValidator(): ValidateFunction {
 
 type Path = (string | number)[];
 
+/** Built-in flows are a few kB; a megabyte is far more than any hand-written flow needs. */
+const MAX_FLOW_FILE_CHARS = 1_000_000;
+/** Alias expansions allowed while building the data (the yaml package's default, made explicit). */
+const MAX_ALIAS_EXPANSIONS = 100;
+
 /** Parses and validates one flow file. `origin` names it in findings (a path or `built-in:<id>`). */
 export function loadFlowSpec(text: string, origin: string): FlowLoadResult {
   const findings: Finding[] = [];
+  // Flow files come from workspaces that may be untrusted: a huge one is refused before the YAML reader sees it.
+  if (text.length > MAX_FLOW_FILE_CHARS) {
+    return { spec: null, findings: [{ code: 'flow-spec.too-large', severity: 'error', message: `${origin}: expected a flow file of at most ${MAX_FLOW_FILE_CHARS} characters, this one has ${text.length}; it is not read.`, source: { line: 1, endLine: 1 } }] };
+  }
   const lineCounter = new LineCounter();
   let doc: Document;
   try {
@@ -47,7 +56,13 @@ export function loadFlowSpec(text: string, origin: string): FlowLoadResult {
   for (const err of doc.errors) add('flow-spec.yaml-syntax', `expected valid YAML: ${firstLine(err.message)}.`, err.pos[0]);
   if (findings.length) return { spec: null, findings };
 
-  const data = doc.toJS() as unknown;
+  let data: unknown;
+  try {
+    // The yaml package stops alias expansion past maxAliasCount (a "billion laughs" document) by throwing.
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS }) as unknown;
+  } catch (e) {
+    return { spec: null, findings: [{ code: 'flow-spec.yaml-aliases', severity: 'error', message: `${origin}: expected YAML data of modest size (few aliases, modest nesting), building it was stopped: ${firstLine(e instanceof Error ? e.message : String(e))}.`, source: { line: 1, endLine: 1 } }] };
+  }
   const validate = getValidator();
   if (!validate(data)) {
     for (const err of dedupeErrors(validate.errors ?? [])) {

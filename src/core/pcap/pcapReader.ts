@@ -18,6 +18,8 @@ export class PcapRecordParser {
   private headerRead = false;
   private frame = 0;
   private done = false;
+  /** Records holding more bytes than the file's snaplen allows: the first one and how many. */
+  private beyondSnaplen = { first: 0, offset: 0, count: 0, largest: 0 };
 
   constructor(private readonly findings: Finding[]) {}
 
@@ -64,6 +66,7 @@ export class PcapRecordParser {
       const whole = q.peek(this.recordHeaderLength + inclLen);
       if (!whole) return;
       this.frame++;
+      if (this.snaplen > 0 && inclLen > this.snaplen) this.noteBeyondSnaplen(inclLen, fileOffset);
       out.push({
         frame: this.frame,
         time: sec + frac / (this.nanos ? 1e9 : 1e6),
@@ -77,8 +80,23 @@ export class PcapRecordParser {
     }
   }
 
+  private noteBeyondSnaplen(inclLen: number, fileOffset: number): void {
+    const b = this.beyondSnaplen;
+    if (b.count++ === 0) { b.first = this.frame; b.offset = fileOffset; }
+    b.largest = Math.max(b.largest, inclLen);
+  }
+
   /** Called at end of file with whatever bytes are left. */
   finish(q: ByteQueue): void {
+    const b = this.beyondSnaplen;
+    if (b.count > 0) {
+      // pcap draft §4: SnapLen is the most any record of the file holds; a larger one means a damaged file or writer.
+      this.findings.push({
+        code: 'pcap.record-beyond-snaplen', severity: 'warning',
+        message: `Expected every record to hold at most the file's snaplen of ${this.snaplen} bytes, but ${b.count} record(s) hold more (the largest ${b.largest} bytes), first frame ${b.first}; they are read as they are.`,
+        source: { frame: b.first, offset: b.offset },
+      });
+    }
     const left = q.available;
     if (left === 0) return;
     if (!this.headerRead) {

@@ -16,6 +16,8 @@ const EPB = 0x00000006;
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 /** Blocks we know and deliberately skip: NRB, ISB, systemd journal export, DSB, custom blocks. */
 const SKIPPED_BLOCKS = new Set([0x4, 0x5, 0x9, 0xa, 0xbad, 0x40000bad]);
+/** Smallest total length of each block type we read: its fixed fields plus the two length words (pcapng §4). */
+const MIN_BLOCK_LENGTH = new Map([[SHB, 28], [IDB, 20], [PB, 32], [SPB, 16], [EPB, 32]]);
 const OPT_IF_TSRESOL = 9;
 const OPT_IF_TSOFFSET = 14;
 
@@ -51,7 +53,7 @@ export class PcapngRecordParser {
         else { if (!this.corrupt(q, 'a Section Header Block without the byte-order magic 0x1A2B3C4D')) return; continue; }
       }
       const length = hv.getUint32(4, this.littleEndian);
-      if (length < 12 || length % 4 !== 0 || length > MAX_RECORD_BYTES + 64) {
+      if (length < (MIN_BLOCK_LENGTH.get(type) ?? 12) || length % 4 !== 0 || length > MAX_RECORD_BYTES + 64) {
         if (!this.corrupt(q, `a block of type 0x${type.toString(16)} with impossible total length ${length}`)) return;
         continue;
       }

@@ -24,9 +24,13 @@ export const SIP_ISSUE_SEVERITY = {
   'sip.body-beyond-content-length': 'warning',
   'sip.trailing-empty-lines': 'info',
   'sip.leading-empty-lines': 'info',
+  'sip.problems-not-listed': 'info',
 } as const satisfies Record<string, MessageIssue['severity']>;
 
 export type SipIssueCode = keyof typeof SIP_ISSUE_SEVERITY;
+
+/** Problems listed per header value: a hostile value with a million bad list elements gives this many and a count. */
+export const MAX_PROBLEMS_PER_VALUE = 20;
 
 /** A problem found inside one header value, before it is positioned in the message. */
 export interface ValueProblem {

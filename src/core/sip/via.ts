@@ -2,7 +2,7 @@
 import type { Via } from '../model/sipMessage';
 import { isDigit, isTokenChar, isWsp, skipWsp } from './charClasses';
 import { checkHost } from './host';
-import type { ValueProblem } from './issueCodes';
+import { MAX_PROBLEMS_PER_VALUE, type ValueProblem } from './issueCodes';
 import { scanParameters } from './parameters';
 import { splitHeaderValues } from './splitHeaderValues';
 import { shown } from './shown';
@@ -26,15 +26,24 @@ export function checkVia(value: string): ViaCheck {
   const out: ViaCheck = { vias: [], problems: [] };
   const elements = splitHeaderValues(value, true);
   let offset = 0;
+  // Empty elements are reported once, with their count, where the first one is.
+  let empties = 0;
+  let firstEmpty = 0;
+  let emptyRank = 0;
   for (const element of elements) {
     const at = value.indexOf(element, offset);
     const base = at < 0 ? offset : at;
     offset = base + element.length;
     if (element.length === 0) {
-      out.problems.push({ code: 'sip.malformed-header', message: 'the Via value has an empty element between commas (RFC 3261 §25.1 Via = 1#via-parm)', at: base });
+      if (empties++ === 0) { firstEmpty = base; emptyRank = out.problems.length; }
       continue;
     }
     parseViaParm(element, base, out);
+    if (out.problems.length > MAX_PROBLEMS_PER_VALUE) out.problems.length = MAX_PROBLEMS_PER_VALUE + 1; // the rest only counted by the caller
+  }
+  if (empties > 0) {
+    const what = empties === 1 ? 'an empty element' : `${empties} empty elements`;
+    out.problems.splice(emptyRank, 0, { code: 'sip.malformed-header', message: `the Via value has ${what} between commas (RFC 3261 §25.1 Via = 1#via-parm)`, at: firstEmpty });
   }
   return out;
 }

@@ -12,10 +12,12 @@ import { parseEndpoint } from '../endpoints';
 import { parseDateTime } from '../logTime';
 import type { TextLines } from '../textLines';
 import { countMatches, messageInBlock } from './blockHelpers';
+import { MarkedPattern } from './markedPattern';
 
-const PJSIP = /<--- (Received|Transmitting) SIP (request|response) \((\d+) bytes\) (from|to) ([A-Za-z]+):([^ ]+) --->[ \t]*$/;
-const CHAN_SIP_READ = /<--- SIP read from (?:([A-Za-z]+):)?([^ ]+) --->[ \t]*$/;
-const CHAN_SIP_SEND = /<--- (?:Reliably )?Transmitting \([^)]*\) to (?:([A-Za-z]+):)?([^ ]+) --->[ \t]*$/;
+// After the logger prefix, so matched from their "<--- " marker (linear on long hostile lines).
+const PJSIP = new MarkedPattern(['<--- '], /^<--- (Received|Transmitting) SIP (request|response) \((\d+) bytes\) (from|to) ([A-Za-z]+):([^ ]+) --->[ \t]*$/);
+const CHAN_SIP_READ = new MarkedPattern(['<--- '], /^<--- SIP read from (?:([A-Za-z]+):)?([^ ]+) --->[ \t]*$/);
+const CHAN_SIP_SEND = new MarkedPattern(['<--- '], /^<--- (?:Reliably )?Transmitting \([^)]*\) to (?:([A-Za-z]+):)?([^ ]+) --->[ \t]*$/);
 const CHAN_SIP_END = /^<-{5,}>[ \t]*$/;
 const DATED_PREFIX = /^\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)\]/;
 

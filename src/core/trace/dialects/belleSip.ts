@@ -11,9 +11,11 @@ import { takeBytes } from '../sipLines';
 import { StreamLines } from '../streamLines';
 import type { TextLines } from '../textLines';
 import { countMatches, messageInBlock } from './blockHelpers';
+import { MarkedPattern } from './markedPattern';
 
-const SENT = /channel \[([^\]]+)\]: message (?:sent|silently discarded) to \[([A-Za-z]+):\/\/([^ ]+)\], size: \[(\d+)\] bytes[ \t]*$/;
-const RECEIVED = /channel \[([^\]]+)\]: received \[(\d+)\] new bytes from \[([A-Za-z]+):\/\/([^ ]+)\]:[ \t]*$/;
+// After the log prefix, so matched from their "channel [" marker (linear on long hostile lines).
+const SENT = new MarkedPattern(['channel ['], /^channel \[([^\]]+)\]: message (?:sent|silently discarded) to \[([A-Za-z]+):\/\/([^ ]+)\], size: \[(\d+)\] bytes[ \t]*$/);
+const RECEIVED = new MarkedPattern(['channel ['], /^channel \[([^\]]+)\]: received \[(\d+)\] new bytes from \[([A-Za-z]+):\/\/([^ ]+)\]:[ \t]*$/);
 const STAMP = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[:.]\d{3})/;
 
 function endpointOf(hostPort: string) {

@@ -5,8 +5,11 @@ import { fromView } from '../extractedMessage';
 import { findStartLine, takeBytes, takeMessage } from '../sipLines';
 import type { LineView, TextLines } from '../textLines';
 
+/** Anything that tells whether a line matches: a RegExp or a MarkedPattern. */
+export interface LineTest { test(line: string): boolean }
+
 /** Counts lines among the first `scanLimit` that match `re`. */
-export function countMatches(lines: TextLines, scanLimit: number, re: RegExp): number {
+export function countMatches(lines: TextLines, scanLimit: number, re: LineTest): number {
   let n = 0;
   const last = Math.min(lines.count, scanLimit);
   for (let i = 0; i < last; i++) if (re.test(lines.text(i))) n++;
@@ -14,7 +17,7 @@ export function countMatches(lines: TextLines, scanLimit: number, re: RegExp): n
 }
 
 /** Index of the next line at or after `from` matching `re`, or `lines.count`. */
-export function nextMatch(lines: LineView, from: number, re: RegExp): number {
+export function nextMatch(lines: LineView, from: number, re: LineTest): number {
   for (let i = from; i < lines.count; i++) if (re.test(lines.text(i))) return i;
   return lines.count;
 }

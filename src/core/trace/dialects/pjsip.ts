@@ -9,8 +9,10 @@ import { parseEndpoint } from '../endpoints';
 import { leadingDate, parseTimeOfDay } from '../logTime';
 import type { TextLines } from '../textLines';
 import { countMatches, messageInBlock } from './blockHelpers';
+import { MarkedPattern } from './markedPattern';
 
-const HEADER = /\b(RX|TX) (\d+) bytes (?:Request|Response) msg [^ ]+ \([^)]*\) (from|to) ([A-Za-z0-9]+) ([^ ]+):[ \t]*$/;
+// After the time and sender columns, so matched from its "RX "/"TX " marker (linear on long hostile lines).
+const HEADER = new MarkedPattern(['RX ', 'TX '], /^(RX|TX) (\d+) bytes (?:Request|Response) msg [^ ]+ \([^)]*\) (from|to) ([A-Za-z0-9]+) ([^ ]+):[ \t]*$/, true);
 const TIME_PREFIX = /^(?:(\d{4}-\d\d-\d\d) )?(\d\d:\d\d:\d\d(?:\.\d+)?)[ \t]/;
 const END = /^--end msg--[ \t]*$/;
 

@@ -17,7 +17,6 @@ const IP = /^Internet Protocol Version [46], Src: ([^ ,]+), Dst: ([^ ,]+)/;
 const PORTS = /^(User Datagram Protocol|Transmission Control Protocol|Stream Control Transmission Protocol), Src Port: (\d+), Dst Port: (\d+)/;
 const SIP = /^Session Initiation Protocol\b/;
 const START = /^ {4}(?:Request|Status)-Line: (.*)$/;
-const SDP_FIELD = /\(([a-zA-Z])\): (.*)$/;
 
 function indentOf(s: string): number {
   let n = 0;
@@ -72,8 +71,8 @@ export const tsharkVerboseReader: DialectReader = {
         if (section === 'body') {
           if (bodyIndent < 0) { bodyIndent = ind; continue; } // "Session Description Protocol", "Sipfrag", "Line-based text data…"
           if (ind !== bodyIndent + 4) continue;
-          const f = SDP_FIELD.exec(content);
-          view.push(f ? `${f[1]}=${f[2]}` : content, '\r\n', k + 1);
+          const f = sdpField(content);
+          view.push(f ?? content, '\r\n', k + 1);
           lastLine = k + 1;
         }
       }
@@ -99,3 +98,19 @@ export const tsharkVerboseReader: DialectReader = {
     return out;
   },
 };
+
+/**
+ * tshark shows an SDP line as "Media Description, name and address (m): audio 4000 RTP/AVP 0"; this gives back
+ * "m=audio 4000 RTP/AVP 0" (the first "(x): " whose rest holds no line separator, as /\(([a-zA-Z])\): (.*)$/ did,
+ * but in one pass: that unanchored regex rescanned the rest of the line from every "(x): ", O(n²) on a long line).
+ */
+function sdpField(content: string): string | null {
+  const lastSeparator = Math.max(content.lastIndexOf('\u2028'), content.lastIndexOf('\u2029'));
+  for (let at = content.indexOf('): '); at >= 0; at = content.indexOf('): ', at + 1)) {
+    if (at < 2 || content.charCodeAt(at - 2) !== 40 /* ( */) continue;
+    const c = content.charCodeAt(at - 1) | 0x20;
+    if (c < 97 || c > 122) continue;
+    if (at + 3 > lastSeparator) return `${content[at - 1]}=${content.slice(at + 3)}`;
+  }
+  return null;
+}
