@@ -9,6 +9,7 @@ import * as messages from './commands/messages';
 import * as dialogs from './commands/dialogs';
 import * as flows from './commands/flows';
 import * as check from './commands/check';
+import * as diagram from './commands/diagram';
 
 const deps: CliDeps = {
   loadTrace: (paths, opts) => loadTraceFiles(typeof paths === 'string' ? [paths] : paths, opts),
@@ -26,7 +27,7 @@ program
   .description('SIP traces as call flows: list messages, correlate dialogs, check expected flows')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-for (const command of [messages, dialogs, flows, check]) command.register(program, deps);
+for (const command of [messages, dialogs, flows, check, diagram]) command.register(program, deps);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof CommanderError) {

@@ -7,14 +7,14 @@
 // through as is and every other one becomes mermaid's numeric entity code `#NNN;`, which mermaid hides from its
 // parser and turns into `&#NNN;` in the SVG: a character reference in text, never markup.
 
+import { labelCodePoint } from './labelCodePoint';
+
 /** Characters that mean nothing to mermaid's lexers or preprocessors in label text. */
 const PASS = new Uint8Array(128);
 for (const range of ['AZ', 'az', '09']) {
   for (let c = range.charCodeAt(0); c <= range.charCodeAt(1); c++) PASS[c] = 1;
 }
 for (const c of ' ._-@/()[]+*\'!?~,') PASS[c.charCodeAt(0)] = 1;
-
-const REPLACEMENT = 0xfffd;
 
 /**
  * Mermaid-safe form of `text` for labels, notes and titles: one line, every character outside a small safe set
@@ -28,17 +28,9 @@ export function escapeMermaidText(text: string): string {
     const c = text.charCodeAt(i);
     if (c < 128 && PASS[c] === 1) continue;
     if (start < i) out += text.slice(start, i);
-    let code = c;
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const next = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        code = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
-        i++;
-      } else code = REPLACEMENT;
-    } else if (c >= 0xdc00 && c <= 0xdfff) code = REPLACEMENT;
-    if (code === 0x09 || code === 0x0a || code === 0x0d) out += ' ';
-    else if (code < 0x20 || (code >= 0x7f && code < 0xa0)) out += `#${REPLACEMENT};`;
-    else out += `#${code};`;
+    const point = labelCodePoint(text, i);
+    i += point.units - 1;
+    out += point.printable === 'space' ? ' ' : `#${point.code};`;
     start = i + 1;
   }
   return start === 0 ? text : out + text.slice(start);

@@ -80,7 +80,49 @@ const BAND_COLOURS = [
 
 const SEVERITY_MARK: Record<Severity, string> = { error: '✖', warning: '⚠', info: 'ℹ' };
 
+/**
+ * One statement of a diagram page, before any diagram language is written: text fields hold plain trace-derived
+ * text (clipped, not escaped), ids are generated (`p1`). Mermaid (below) and the exporters (PlantUML) serialise it.
+ */
+export type DiagramStatement =
+  | { kind: 'title'; text: string }
+  | { kind: 'participant'; id: string; name: string; detail: string | null }
+  | { kind: 'boxStart'; name: string }
+  | { kind: 'boxEnd' }
+  | { kind: 'bandStart'; dialogId: string; rgb: string }
+  | { kind: 'bandEnd' }
+  | { kind: 'arrow'; from: string; to: string; request: boolean; label: string; messageIndex: number }
+  | { kind: 'note'; over: [string, string]; text: string };
+
+export interface DiagramModel extends Omit<DiagramPage, 'text'> {
+  statements: DiagramStatement[];
+}
+
 export function renderSequenceDiagram(messages: readonly SipMessage[], options: DiagramOptions = {}): DiagramPage {
+  const { statements, ...rest } = buildDiagramModel(messages, options);
+  return { text: mermaidSource(statements), ...rest };
+}
+
+/** Mermaid `sequenceDiagram` source of a page model; every text slot goes through escapeMermaidText. */
+export function mermaidSource(statements: readonly DiagramStatement[]): string {
+  const lines: string[] = ['sequenceDiagram'];
+  for (const s of statements) {
+    switch (s.kind) {
+      case 'title': lines.push(`title ${escapeMermaidText(s.text)}`); break;
+      case 'participant': lines.push(`participant ${s.id} as ${escapeMermaidText(s.name)}${s.detail === null ? '' : `<br/>${escapeMermaidText(s.detail)}`}`); break;
+      // `transparent` fills the colour slot so a title word is never read as one.
+      case 'boxStart': lines.push(`box transparent ${escapeMermaidText(s.name)}`); break;
+      case 'bandStart': lines.push(`rect rgba(${s.rgb}, 0.14)`); break;
+      case 'boxEnd': case 'bandEnd': lines.push('end'); break;
+      case 'arrow': lines.push(`${s.from}${s.request ? '->>' : '-->>'}${s.to}: ${escapeMermaidText(s.label)}`); break;
+      case 'note': lines.push(s.over[0] === s.over[1] ? `Note over ${s.over[0]}: ${escapeMermaidText(s.text)}` : `Note over ${s.over[0]},${s.over[1]}: ${escapeMermaidText(s.text)}`); break;
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** The page model renderSequenceDiagram draws: the same lifelines, labels, notes and bands for every output format. */
+export function buildDiagramModel(messages: readonly SipMessage[], options: DiagramOptions = {}): DiagramModel {
   const pageSize = clampInt(options.pageSize ?? DEFAULT_PAGE_SIZE, 1, 100_000);
   const visible = visibleMessages(messages, options.filter ?? {});
   const pageCount = Math.max(1, Math.ceil(visible.length / pageSize));
@@ -113,13 +155,13 @@ export function renderSequenceDiagram(messages: readonly SipMessage[], options: 
   const declared = order.map((i) => table.participants[i]);
   const placeholder = declared.length === 0 && notesHere.length > 0;
 
-  const lines: string[] = ['sequenceDiagram'];
+  const lines: DiagramStatement[] = [];
   const title = titleLine(options.title, page, pageCount, first, end, visible.length);
-  if (title) lines.push(`title ${escapeMermaidText(title)}`);
+  if (title) lines.push({ kind: 'title', text: title });
   declareParticipants(lines, declared, options.groups ?? []);
-  if (placeholder) lines.push('participant p0 as (no messages)');
+  if (placeholder) lines.push({ kind: 'participant', id: 'p0', name: '(no messages)', detail: null });
 
-  const noteAcross = (step: MissingStep): string => {
+  const noteAcross = (step: MissingStep): DiagramStatement => {
     const a = step.from === undefined ? -1 : findParticipant(table.participants, step.from);
     const b = step.to === undefined ? -1 : findParticipant(table.participants, step.to);
     const ids = a >= 0 && b >= 0 ? [table.participants[a].id, table.participants[b].id]
@@ -144,23 +186,22 @@ export function renderSequenceDiagram(messages: readonly SipMessage[], options: 
     const note = annotations.get(m.index);
     const band = note?.dialogId;
     if (band !== openBand) {
-      if (openBand !== undefined) lines.push('end');
-      if (band !== undefined) lines.push(`rect rgba(${BAND_COLOURS[bandOf.get(band)! % BAND_COLOURS.length]}, 0.14)`);
+      if (openBand !== undefined) lines.push({ kind: 'bandEnd' });
+      if (band !== undefined) lines.push({ kind: 'bandStart', dialogId: band, rgb: BAND_COLOURS[bandOf.get(band)! % BAND_COLOURS.length] });
       openBand = band;
     }
     const from = table.participants[table.from[i]].id;
     const to = table.participants[table.to[i]].id;
-    const arrow = m.kind === 'request' ? '->>' : '-->>';
-    lines.push(`${from}${arrow}${to}: ${escapeMermaidText(arrowLabel(m, note?.step ?? String(m.index + 1), origin))}`);
+    lines.push({ kind: 'arrow', from, to, request: m.kind === 'request', label: arrowLabel(m, note?.step ?? String(m.index + 1), origin), messageIndex: m.index });
     arrows.push(m.index);
     const findings = note?.findings ?? [];
     if (findings.length > 0) lines.push(noteOver(from, to, findingNote(findings)));
     for (const step of notesAfter.get(i) ?? []) lines.push(noteAcross(step));
   }
-  if (openBand !== undefined) lines.push('end');
+  if (openBand !== undefined) lines.push({ kind: 'bandEnd' });
 
   return {
-    text: lines.join('\n') + '\n',
+    statements: lines,
     page, pageCount, pageSize,
     arrows,
     participants: declared,
@@ -176,13 +217,11 @@ function titleLine(title: string | undefined, page: number, pageCount: number, f
   return parts.join(' · ');
 }
 
-function declareParticipants(lines: string[], declared: Participant[], groups: readonly LifelineGroup[]): void {
+function declareParticipants(lines: DiagramStatement[], declared: Participant[], groups: readonly LifelineGroup[]): void {
   const groupOf = (p: Participant): number => groups.findIndex((g) => g.members.some((k) => k === p.name || p.keys.includes(k)));
   const done = new Set<Participant>();
   const declare = (p: Participant): void => {
-    const name = escapeMermaidText(clipText(p.name, MAX_NAME));
-    const detail = p.detail === null ? '' : `<br/>${escapeMermaidText(clipText(p.detail, MAX_NAME))}`;
-    lines.push(`participant ${p.id} as ${name}${detail}`);
+    lines.push({ kind: 'participant', id: p.id, name: clipText(p.name, MAX_NAME), detail: p.detail === null ? null : clipText(p.detail, MAX_NAME) });
     done.add(p);
   };
   for (const p of declared) {
@@ -193,16 +232,15 @@ function declareParticipants(lines: string[], declared: Participant[], groups: r
       continue;
     }
     // Mermaid draws a box around contiguous declarations only, so a group's members are declared together
-    // where its first member appears. `transparent` fills the colour slot so a title word is never read as one.
-    lines.push(`box transparent ${escapeMermaidText(clipText(groups[g].name, MAX_NAME))}`);
+    // where its first member appears.
+    lines.push({ kind: 'boxStart', name: clipText(groups[g].name, MAX_NAME) });
     for (const q of declared) if (!done.has(q) && groupOf(q) === g) declare(q);
-    lines.push('end');
+    lines.push({ kind: 'boxEnd' });
   }
 }
 
-function noteOver(a: string, b: string, plain: string): string {
-  const text = escapeMermaidText(plain);
-  return a === b ? `Note over ${a}: ${text}` : `Note over ${a},${b}: ${text}`;
+function noteOver(a: string, b: string, text: string): DiagramStatement {
+  return { kind: 'note', over: [a, b], text };
 }
 
 function findingNote(findings: { severity: Severity; text: string }[]): string {

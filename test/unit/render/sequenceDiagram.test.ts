@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { readCapture } from '../../../src/core/capture/readCapture';
 import type { SipMessage } from '../../../src/core/model/sipMessage';
 import { renderSequenceDiagram, type MessageAnnotation } from '../../../src/core/render/sequenceDiagram';
+import { copyMessage } from '../../../src/core/export/messageCopy';
 import { corpusDir, repoRoot } from '../../support/paths';
 import { hasTshark, tsharkFields } from '../../support/tshark';
 import { HOSTILE_STRINGS } from './hostileStrings';
@@ -227,7 +228,8 @@ test('an empty trace still yields valid source; missing steps get a placeholder 
 test('hostile strings in every text slot never add or change a statement, and read back exactly (clipped)', () => {
   const messages = messagesOf(replication);
   for (const s of HOSTILE_STRINGS) {
-    const hostile = messages.map((m) => (m.kind === 'response' ? { ...m, reason: s } : m));
+    // copyMessage keeps a captured message's lazily rebuilt headers (a spread would drop the getter).
+    const hostile = messages.map((m) => (m.kind === 'response' ? copyMessage(m, { reason: s }) : m));
     const first = messages[0];
     const names: Record<string, string> = {};
     if (first.src) names[`${first.src.ip}:${first.src.port}`] = s || 'x';
