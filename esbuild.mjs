@@ -2,6 +2,7 @@
 // the CLI (node/cjs, runnable as `node dist/cli.js`). Type-checking is separate (`npm run typecheck`).
 //   node esbuild.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
+import * as path from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -30,11 +31,27 @@ const common = {
   plugins: [problemMatcher],
 };
 
+/** The web build (VS Code for the Web) starts its trace workers as Web Workers: src/extension/workerLauncher.ts
+ * (worker_threads) is replaced by src/extension/web/workerLauncher.ts in that bundle. */
+const webWorkerLauncher = {
+  name: 'web-worker-launcher',
+  setup(build) {
+    const nodeLauncher = path.resolve('src/extension/workerLauncher.ts');
+    build.onResolve({ filter: /\/workerLauncher$/ }, (args) =>
+      path.resolve(args.resolveDir, `${args.path}.ts`) === nodeLauncher ? { path: path.resolve('src/extension/web/workerLauncher.ts') } : undefined);
+  },
+};
+// No Node built-ins in the web bundles: platform 'browser' makes any `node:` import a build error.
+const web = { ...common, platform: 'browser', format: 'cjs', target: 'es2022', plugins: [problemMatcher, webWorkerLauncher] };
+
 const targets = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
   // Parsing and rendering off the extension host's main thread (worker_threads).
   { ...common, entryPoints: ['src/extension/traceWorker.ts'], outfile: 'dist/traceWorker.js', platform: 'node', format: 'cjs', target: 'node20' },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20' },
+  // VS Code for the Web (package.json `browser`): the extension in the web extension host, its trace Web Worker.
+  { ...web, entryPoints: ['src/extension/web/extension.ts'], outfile: 'dist/web/extension.js', external: ['vscode'] },
+  { ...web, entryPoints: ['src/extension/web/traceWorker.ts'], outfile: 'dist/web/traceWorker.js', format: 'iife' },
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022', external: ['fs'] /* mermaid requires this */ },
 ];
 

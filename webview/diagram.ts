@@ -22,9 +22,14 @@ let latest = 0;
 
 function initialize(theme: DiagramTheme): void {
   if (initializedTheme === theme) return;
+  mermaid.initialize(mermaidConfig(theme));
+  initializedTheme = theme;
+}
+
+function mermaidConfig(theme: DiagramTheme): Parameters<typeof mermaid.initialize>[0] {
   const style = getComputedStyle(document.body);
   const fontFamily = style.getPropertyValue('--vscode-font-family').trim();
-  mermaid.initialize({
+  return {
     startOnLoad: false,
     securityLevel: 'strict',
     theme,
@@ -41,8 +46,23 @@ function initialize(theme: DiagramTheme): void {
       noteMargin: 8,
       messageMargin: 28,
     },
-  });
-  initializedTheme = theme;
+  };
+}
+
+/**
+ * The SVG text of `source` in mermaid's light theme, for exports (readable on paper and on white pages whatever
+ * the editor's theme). Not inserted into the page; the screen's theme is restored for the next render.
+ */
+export async function renderStandalone(source: string): Promise<string> {
+  mermaid.initialize(mermaidConfig('default'));
+  initializedTheme = null;
+  try {
+    await mermaid.parse(source);
+    const { svg } = await mermaid.render(`sip-trail-export-${++renderCount}`, source);
+    return svg;
+  } finally {
+    document.querySelectorAll('body > [id^="dsip-trail-export-"]').forEach((e) => e.remove());
+  }
 }
 
 /**

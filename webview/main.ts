@@ -7,10 +7,11 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-split-layout/index.js';
 import type {
-  DiagramData, DiagramFilter, DiagramViewState, FromWebviewMessage, MessageDetails, ReplyOf, RequestMessage,
-  ToWebviewMessage,
+  DiagramData, DiagramFilter, DiagramSelection, DiagramViewState, ExportImageRequest, FromWebviewMessage, MessageDetails,
+  ReplyOf, RequestMessage, ToWebviewMessage,
 } from '../src/protocol/messages';
 import { renderDiagram, themeFromBody, type DiagramTheme } from './diagram';
+import { exportPng, exportSvg } from './exportImage';
 import { pinLifelines, type PinnedLifelines } from './stickyLifelines';
 
 interface VsCodeApi {
@@ -40,6 +41,17 @@ const ui = {
   hideTrying: byId<Checkbox>('hide-trying'),
   hideProvisionalNotify: byId<Checkbox>('hide-provisional-notify'),
   hideDuplicates: byId<Checkbox>('hide-duplicates'),
+  endToEnd: byId<Checkbox>('end-to-end'),
+  pickSelection: byId<Button>('pick-selection'),
+  exportButton: byId<Button>('export'),
+  verdicts: byId('verdicts'),
+  selectionBar: byId('selection-bar'),
+  selectionTitle: byId('selection-title'),
+  showAll: byId<Button>('show-all'),
+  notices: byId('notices'),
+  tooLarge: byId('too-large'),
+  tooLargeText: byId('too-large-text'),
+  openAnyway: byId<Button>('open-anyway'),
   pane: byId('diagram-pane'),
   progress: byId('progress'),
   progressLabel: byId('progress-label'),
@@ -62,6 +74,7 @@ function restoredState(saved: DiagramViewState | undefined): DiagramViewState {
   return {
     page: typeof saved?.page === 'number' ? saved.page : 0,
     filter: saved?.filter ?? {},
+    selection: saved?.selection,
     selectedMessage: typeof saved?.selectedMessage === 'number' ? saved.selectedMessage : null,
     scrollLeft: saved?.scrollLeft ?? 0,
     scrollTop: saved?.scrollTop ?? 0,
@@ -121,6 +134,8 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
     case 'diagram': void showDiagram(message.diagram); break;
     case 'progress': showProgress(message.fraction, message.label); break;
     case 'traceError': hideProgress(); showError(message.message); break;
+    case 'tooLarge': showTooLarge(message.fileName, message.sizeMB, message.limitMB); break;
+    case 'exportImage': void answerExport(message); break;
     case 'messageDetails': break;
   }
 });
@@ -139,6 +154,77 @@ function askForPage(page: number): void {
   const filter = currentFilter();
   saveState({ page, filter });
   void request({ type: 'showPage', page, filter });
+}
+
+function currentSelection(): DiagramSelection {
+  return current?.selection ?? state.selection ?? { flow: null, callIds: [], hops: true };
+}
+
+/** Draw another part of the trace (flow instance, dialogs) or the same part per hop / end-to-end. */
+function askForSelection(selection: DiagramSelection): void {
+  const filter = currentFilter();
+  saveState({ page: 0, filter, selection });
+  void request({ type: 'select', selection, filter });
+}
+
+ui.endToEnd.addEventListener('change', () => askForSelection({ ...currentSelection(), hops: !ui.endToEnd.checked }));
+ui.showAll.addEventListener('click', () => askForSelection({ flow: null, callIds: [], hops: currentSelection().hops }));
+ui.pickSelection.addEventListener('click', () => vscode.postMessage({ type: 'pickSelection' }));
+ui.exportButton.addEventListener('click', () => vscode.postMessage({ type: 'export' }));
+ui.openAnyway.addEventListener('click', () => {
+  ui.tooLarge.hidden = true;
+  vscode.postMessage({ type: 'openAnyway' });
+});
+
+function showTooLarge(fileName: string, sizeMB: number, limitMB: number): void {
+  hideProgress();
+  ui.tooLargeText.textContent = `${fileName} is ${sizeMB} MB, above the ${limitMB} MB set in sipTrail.maxFileSizeMB, so it was not read yet.`;
+  ui.tooLarge.hidden = false;
+}
+
+/** Answers the host's export: the page on screen as a standalone SVG or a PNG. */
+async function answerExport(message: ExportImageRequest): Promise<void> {
+  const reply = { type: 'exportImage' as const, inReplyTo: message.requestId, format: message.format };
+  const source = typeof message.source === 'string' ? message.source : current && current.arrows.length > 0 ? current.text : null;
+  if (source === null) {
+    vscode.postMessage({ ...reply, data: null, width: 0, height: 0, error: 'there is no diagram to export' });
+    return;
+  }
+  try {
+    const image = message.format === 'png'
+      ? await exportPng(source, message.scale, message.background)
+      : await exportSvg(source, message.background);
+    vscode.postMessage({ ...reply, data: image.data, width: image.width, height: image.height });
+  } catch (error) {
+    vscode.postMessage({ ...reply, data: null, width: 0, height: 0, error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+/** Verdict per flow instance above the diagram; a click draws that instance (its steps numbered), again the whole trace. */
+function showVerdicts(d: DiagramData): void {
+  ui.verdicts.replaceChildren();
+  ui.verdicts.hidden = d.verdicts.length === 0;
+  for (const v of d.verdicts) {
+    const chosen = d.selection.flow === v.ref;
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = `verdict verdict-${v.verdict}${chosen ? ' chosen' : ''}`;
+    button.dataset.flow = v.ref;
+    button.setAttribute('aria-pressed', String(chosen));
+    button.textContent = `${v.verdict === 'pass' ? '✔' : '✖'} ${v.flow} #${v.instance}: ${v.verdict.toUpperCase()}${v.findings ? ` (${v.findings} finding${v.findings === 1 ? '' : 's'})` : ''}`;
+    if (v.firstFinding) button.title = v.firstFinding;
+    button.addEventListener('click', () => askForSelection({ flow: chosen ? null : v.ref, callIds: [], hops: d.selection.hops }));
+    ui.verdicts.append(button);
+  }
+  const selected = d.selection.flow !== null || d.selection.callIds.length > 0;
+  ui.selectionBar.hidden = !selected;
+  ui.selectionTitle.textContent = selected ? `Showing ${d.title || 'a selection'}` : '';
+  ui.notices.replaceChildren(...d.notices.map((text) => {
+    const li = document.createElement('li');
+    li.textContent = text;
+    return li;
+  }));
+  ui.notices.hidden = d.notices.length === 0;
 }
 
 ui.prev.addEventListener('click', () => { if (current && current.page > 0) askForPage(current.page - 1); });
@@ -178,7 +264,10 @@ async function showDiagram(d: DiagramData): Promise<void> {
   ui.hideTrying.checked = d.filter.hideTrying === true;
   ui.hideProvisionalNotify.checked = d.filter.hideProvisionalNotify === true;
   ui.hideDuplicates.checked = d.filter.hideDuplicates === true;
-  saveState({ page: d.page, filter: d.filter });
+  ui.endToEnd.checked = !d.selection.hops;
+  ui.tooLarge.hidden = true;
+  showVerdicts(d);
+  saveState({ page: d.page, filter: d.filter, selection: d.selection, ...(d.focusMessage !== null ? { selectedMessage: d.focusMessage } : {}) });
   if (d.arrows.length === 0) {
     ui.diagram.textContent = '';
     ui.lifelines.replaceChildren();
@@ -214,8 +303,13 @@ async function showDiagram(d: DiagramData): Promise<void> {
   }
   pinned = pinLifelines(ui.pane, ui.lifelines, outcome.svg);
   pinned?.update();
-  const selected = state.selectedMessage;
-  if (selected !== null && d.arrows.includes(selected)) void select(d.arrows.indexOf(selected), false);
+  const selected = d.focusMessage ?? state.selectedMessage;
+  if (selected !== null && d.arrows.includes(selected)) {
+    const order = d.arrows.indexOf(selected);
+    void select(order, false);
+    // Show in Call Flow: bring the arrow into view.
+    if (d.focusMessage !== null) arrowLabels[order]?.scrollIntoView({ block: 'center', inline: 'center' });
+  }
 }
 
 function wireArrows(d: DiagramData): void {
@@ -294,7 +388,7 @@ function showDetails(details: MessageDetails | null): void {
     `${details.byteLength} bytes${details.encoding === 'latin1' ? ' (not UTF-8, shown as Latin-1)' : ''}`,
   ].join(' · ');
   ui.detailsHeader.append(summary);
-  if (current?.trace.kind === 'text') {
+  if (current?.trace.kind === 'text' || current?.trace.kind === 'capture') {
     const reveal = document.createElement('vscode-button');
     reveal.setAttribute('secondary', '');
     reveal.id = 'reveal-in-trace';

@@ -42,6 +42,7 @@ export class CallFlowPanels implements vscode.Disposable {
       vscode.Uri.joinPath(this.extensionUri, 'dist', 'traceWorker.js').fsPath, this.log);
     const entry: OpenPanel = { panel, session, timer: undefined };
     this.panels.set(key, entry);
+    session.attachPanel(panel);
     panel.webview.html = diagramHtml(panel.webview, this.extensionUri);
     panel.onDidDispose(() => {
       if (entry.timer) clearTimeout(entry.timer);

@@ -31,6 +31,7 @@ export class PcapEditorProvider implements vscode.CustomReadonlyEditorProvider {
       vscode.Uri.joinPath(this.extensionUri, 'dist', 'traceWorker.js').fsPath, this.log,
     );
     this.sessions.add(session);
+    session.attachPanel(panel);
     panel.webview.html = diagramHtml(panel.webview, this.extensionUri);
     panel.onDidDispose(() => {
       this.sessions.delete(session);

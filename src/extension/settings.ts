@@ -28,7 +28,8 @@ export function readDiagramSettings(scope?: vscode.Uri): DiagramSettings {
 
 /** Whether a configuration change touches anything the diagram draws. */
 export function affectsDiagram(event: vscode.ConfigurationChangeEvent): boolean {
-  return event.affectsConfiguration(`${SETTINGS_SECTION}.participantNames`) || event.affectsConfiguration(`${SETTINGS_SECTION}.diagram`);
+  // The verdicts above the diagram come from the checked flows and the correlation headers.
+  return ['participantNames', 'diagram', 'check', 'correlationHeaders'].some((key) => event.affectsConfiguration(`${SETTINGS_SECTION}.${key}`));
 }
 
 /**
@@ -44,4 +45,10 @@ export async function setParticipantName(keys: readonly string[], name: string, 
   }
   const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
   await config.update('participantNames', names, target);
+}
+
+/** Captures bigger than this (MB) open only after the user chooses "Open Anyway"; 0 turns the question off. */
+export function maxFileSizeMB(scope?: vscode.Uri): number {
+  const value = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope).get<number>('maxFileSizeMB', 200);
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 200;
 }

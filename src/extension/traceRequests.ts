@@ -1,5 +1,6 @@
 // Dispatches one worker request to the trace store. Shared by the worker thread and the in-process fallback.
 import type { TraceStore } from './traceStore';
+import { exportDiagram } from './diagramExport';
 import type { WorkerReply, WorkerRequest } from './traceWorkerProtocol';
 
 export function answerTraceRequest(store: TraceStore, request: WorkerRequest, post: (reply: WorkerReply) => void): void {
@@ -18,7 +19,11 @@ export function answerTraceRequest(store: TraceStore, request: WorkerRequest, po
         break;
       }
       case 'openText': result = store.openText(request.traceId, request.fileName, request.text); break;
+      case 'openMerged': result = store.openMerged(request.traceId, request.files); break;
       case 'render': result = store.render(request.traceId, request.options); break;
+      case 'analyse': result = store.analyse(request.traceId, request.options); break;
+      case 'search': result = store.search(request.traceId, request.options); break;
+      case 'export': result = exportDiagram(store, request.traceId, request.options); break;
       case 'details': result = store.details(request.traceId, request.messageIndex); break;
       case 'close': store.close(request.traceId); result = null; break;
     }

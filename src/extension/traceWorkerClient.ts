@@ -1,7 +1,6 @@
 // Extension-host side of the trace worker: one worker thread per open trace, so cancelling a big parse is
 // just terminating that thread. Falls back to parsing on the host when the worker bundle is missing.
-import { existsSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import { startTraceWorker, type TraceWorkerHandle } from './workerLauncher';
 import { TraceStore } from './traceStore';
 import { answerTraceRequest } from './traceRequests';
 import type { WorkerReply, WorkerRequest, WorkerResults } from './traceWorkerProtocol';
@@ -20,7 +19,7 @@ export class CancelledError extends Error {
 }
 
 export class TraceWorkerClient {
-  private worker: Worker | null = null;
+  private worker: TraceWorkerHandle | null = null;
   private fallback: TraceStore | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -79,20 +78,23 @@ export class TraceWorkerClient {
   private ensureRunner(): 'worker' | 'host' {
     if (this.worker) return 'worker';
     if (this.fallback) return 'host';
-    if (existsSync(this.workerPath)) {
-      const worker = new Worker(this.workerPath);
-      worker.on('message', (reply: WorkerReply) => this.onReply(reply));
-      worker.on('error', (error) => {
+    // worker_threads in the Node host, a Web Worker in the web build (see workerLauncher.ts).
+    const worker = startTraceWorker(this.workerPath, {
+      log: this.log,
+      onReply: (reply: WorkerReply) => this.onReply(reply),
+      onError: (error) => {
         this.log(`trace worker failed: ${error.message}`);
         if (this.worker === worker) this.worker = null;
         this.rejectAll(error);
-      });
-      worker.on('exit', (code) => {
+      },
+      onExit: (code) => {
         if (this.worker === worker) {
           this.worker = null;
           if (code !== 0) this.rejectAll(new Error(`the trace worker stopped (exit code ${code})`));
         }
-      });
+      },
+    });
+    if (worker) {
       this.worker = worker;
       return 'worker';
     }

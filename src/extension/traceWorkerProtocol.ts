@@ -1,7 +1,7 @@
 // Messages between the extension host and the trace worker (worker_threads). No vscode, no DOM.
 import type { Finding, Severity, SourceRef } from '../core/model/finding';
 import type { CheckReport } from '../core/report/checkReport';
-import type { DiagramData, DiagramFilter, MessageDetails, TraceInfo } from '../protocol/messages';
+import type { DiagramData, DiagramFilter, DiagramPick, DiagramSelection, MessageDetails, TraceInfo } from '../protocol/messages';
 
 export interface RenderRequestOptions {
   page: number;
@@ -9,11 +9,52 @@ export interface RenderRequestOptions {
   filter: DiagramFilter;
   names: Record<string, string>;
   showTimeOffsets: boolean;
+  /** Default: the whole trace, per hop. */
+  selection?: DiagramSelection;
+  /** Flows and correlation headers the verdicts come from (default: the flows checked by default). */
+  analyse?: AnalyseOptions;
+  /** Show the page holding this message (SipMessage.index) and select its arrow; when the selection or filter
+   * hides it, the whole trace is drawn instead. */
+  focusMessage?: number;
+}
+
+/** The dialog / flow-instance search of the diagram's picker. */
+export interface SearchRequestOptions {
+  analyse?: AnalyseOptions;
+  query: string;
+  limit: number;
+}
+
+/** Formats the worker writes from the selection (the images come from the webview). */
+export type ExportTextFormat = 'mermaid' | 'markdown' | 'plantuml' | 'html' | 'report' | 'pcap';
+
+export interface ExportRequestOptions {
+  format: ExportTextFormat;
+  selection: DiagramSelection;
+  filter: DiagramFilter;
+  names: Record<string, string>;
+  showTimeOffsets: boolean;
+  analyse?: AnalyseOptions;
+  /** HTML: mermaid's SVG of each part of `parts` (rendered by the webview), and the page's script nonce. */
+  svgs?: string[];
+  nonce?: string;
+}
+
+export interface ExportResult {
+  /** Text formats; `bytes` for pcap. */
+  text?: string;
+  bytes?: Uint8Array;
+  /** HTML without `svgs`: the mermaid source of each part, for the webview to render first. */
+  parts?: string[];
+  /** pcap: the capture frames (1-based) of the selected messages, for the host to copy out of the file. */
+  frames?: number[];
+  /** Said to the user (a split into parts, selection problems). */
+  notes: string[];
 }
 
 /** Which flows the worker checks: built-in ids, plus user flow files the host read (YAML text; data only). */
 export interface AnalyseOptions {
-  /** Built-in or user flow ids to check; empty = every built-in and user flow. */
+  /** Built-in or user flow ids to check; empty = the built-ins checked by default (as `siptrail check`) plus every user flow. */
   flowIds: string[];
   userFlows: { path: string; text: string }[];
   /** Correlation headers for call-leg links (e.g. X-Call-ID), from settings. */
@@ -80,9 +121,13 @@ export type { Severity };
 export type WorkerRequest =
   | { op: 'openCapture'; id: number; traceId: string; fileName: string; bytes: Uint8Array }
   | { op: 'openText'; id: number; traceId: string; fileName: string; text: string }
+  /** Several text logs of the same calls as one trace (core mergeTraces: matched copies, clock skew corrected). */
+  | { op: 'openMerged'; id: number; traceId: string; files: { fileName: string; text: string }[] }
   | { op: 'render'; id: number; traceId: string; options: RenderRequestOptions }
   | { op: 'details'; id: number; traceId: string; messageIndex: number }
   | { op: 'analyse'; id: number; traceId: string; options: AnalyseOptions }
+  | { op: 'search'; id: number; traceId: string; options: SearchRequestOptions }
+  | { op: 'export'; id: number; traceId: string; options: ExportRequestOptions }
   | { op: 'close'; id: number; traceId: string };
 
 export interface OpenResult { info: TraceInfo; findings: Finding[] }
@@ -90,9 +135,12 @@ export interface OpenResult { info: TraceInfo; findings: Finding[] }
 export interface WorkerResults {
   openCapture: OpenResult;
   openText: OpenResult;
+  openMerged: OpenResult;
   render: DiagramData;
   details: MessageDetails | null;
   analyse: TraceAnalysis;
+  search: { picks: DiagramPick[]; total: number };
+  export: ExportResult;
   close: null;
 }
 

@@ -1,6 +1,6 @@
 // The single HTML/CSP/nonce builder for SIP Trail's webviews. The page is fixed markup: trace data never goes
 // into it, only into postMessage data (VS Code webview guide, "Security").
-import { randomBytes } from 'node:crypto';
+import { randomNonce } from './base64';
 import * as vscode from 'vscode';
 
 /** Scripts only from the bundle, no forms, resources only from dist/ and media/. */
@@ -13,7 +13,7 @@ export function diagramWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewO
 }
 
 export function diagramHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const nonce = randomBytes(18).toString('base64');
+  const nonce = randomNonce();
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'diagram.css'));
   // style-src needs 'unsafe-inline': mermaid writes a <style> into every SVG it renders (mermaid#856), and
@@ -43,11 +43,18 @@ export function diagramHtml(webview: vscode.Webview, extensionUri: vscode.Uri): 
         <span id="page-label" aria-live="polite"></span>
         <vscode-button id="page-next" secondary aria-label="Next page">Next</vscode-button>
       </span>
+      <vscode-button id="pick-selection" secondary aria-label="Show a flow instance or dialog" title="Search flow instances and dialogs by Call-ID, URI, user, method, status">Flow / dialog…</vscode-button>
+      <vscode-checkbox id="end-to-end" title="One arrow per message, from its first sender to its last receiver">End-to-end (hops collapsed)</vscode-checkbox>
       <vscode-checkbox id="hide-trying">Hide 100 Trying</vscode-checkbox>
       <vscode-checkbox id="hide-provisional-notify">Hide provisional NOTIFY</vscode-checkbox>
-      <vscode-checkbox id="hide-duplicates">Hide copies</vscode-checkbox>
+      <vscode-checkbox id="hide-duplicates">Hide retransmissions</vscode-checkbox>
+      <vscode-button id="export" secondary aria-label="Export diagram" title="Export Diagram… (SVG, PNG, Mermaid, Markdown, PlantUML, …)">Export…</vscode-button>
       <span id="status" role="status"></span>
     </header>
+    <nav id="verdicts" aria-label="Flow verdicts" hidden></nav>
+    <div id="selection-bar" hidden><span id="selection-title"></span><vscode-button id="show-all" secondary>Whole trace</vscode-button></div>
+    <ul id="notices" role="status" hidden></ul>
+    <div id="too-large" role="alert" hidden><span id="too-large-text"></span> <vscode-button id="open-anyway">Open Anyway</vscode-button></div>
     <vscode-split-layout id="split" split="horizontal" initial-handle-position="70%" fixed-pane="end">
       <section slot="start" id="diagram-pane" aria-label="Ladder diagram">
         <div id="progress" hidden><vscode-progress-ring></vscode-progress-ring><span id="progress-label"></span></div>

@@ -8,13 +8,47 @@
 export interface DiagramFilter {
   hideTrying?: boolean;
   hideProvisionalNotify?: boolean;
+  /** Hide the sender's retransmissions and captured duplicates (copies of one packet). */
   hideDuplicates?: boolean;
+}
+
+/** What part of the trace the diagram draws, and how. */
+export interface DiagramSelection {
+  /** Flow instance `flow-id#n`, or null for no instance. */
+  flow: string | null;
+  /** Call-IDs whose messages are drawn; empty = every dialog. */
+  callIds: string[];
+  /** true: every hop as captured; false: end-to-end, one arrow per logical message (hops collapsed). */
+  hops: boolean;
+}
+
+/** One flow instance's verdict, for the bar above the diagram. */
+export interface DiagramVerdict {
+  /** `flow-id#n`: what DiagramSelection.flow takes. */
+  ref: string;
+  flow: string;
+  instance: number;
+  verdict: 'pass' | 'fail';
+  /** Error and warning findings of the instance. */
+  findings: number;
+  /** The first finding's text (a fail's reason), or null. */
+  firstFinding: string | null;
+}
+
+/** One pick in the dialog / flow-instance search (answered from the worker's index). */
+export interface DiagramPick {
+  kind: 'instance' | 'dialog' | 'all';
+  label: string;
+  description: string;
+  detail: string;
+  selection: DiagramSelection;
 }
 
 /** What the webview keeps across hide/show with getState/setState, and hands the host in 'ready'. */
 export interface DiagramViewState {
   page: number;
   filter: DiagramFilter;
+  selection?: DiagramSelection;
   /** `SipMessage.index` of the selected arrow, or null. */
   selectedMessage: number | null;
   scrollLeft: number;
@@ -50,6 +84,15 @@ export interface DiagramData {
   shownMessages: number;
   hiddenMessages: number;
   filter: DiagramFilter;
+  selection: DiagramSelection;
+  /** What is drawn (`3gpp-replication-push #1: FAIL`, `Call-ID …`), empty for the whole trace. */
+  title: string;
+  /** Every flow instance the checker found, with its verdict. */
+  verdicts: DiagramVerdict[];
+  /** Limits hit and selection problems, shown above the diagram (never a silent cut). */
+  notices: string[];
+  /** Set when the host asked for this message: its arrow is selected once drawn. */
+  focusMessage: number | null;
 }
 
 export interface MessageDetails {
@@ -82,13 +125,33 @@ export interface GetMessageRequest { type: 'getMessage'; requestId: number; mess
 export interface RevealMessage { type: 'reveal'; messageIndex: number }
 /** The user clicked a lifeline box: the host asks for a new name and stores it in `sipTrail.participantNames`. */
 export interface RenameParticipantMessage { type: 'renameParticipant'; participantId: string }
+/** Draw another part of the trace (a flow instance, dialogs, hops or end-to-end); answered with a 'diagram' message. */
+export interface SelectRequest { type: 'select'; requestId: number; selection: DiagramSelection; filter: DiagramFilter }
+/** The user wants the dialog / flow-instance picker (a quick pick on the host, searched in the worker). */
+export interface PickSelectionMessage { type: 'pickSelection' }
+/** Toolbar "Export…": the host runs sipTrail.exportDiagram for this diagram. */
+export interface ExportRequestMessage { type: 'export' }
+/** The user agreed to open a capture above sipTrail.maxFileSizeMB. */
+export interface OpenAnywayMessage { type: 'openAnyway' }
+/** Answer to 'exportImage': the serialised SVG, or PNG bytes (base64), or why it failed. */
+export interface ExportImageReply {
+  type: 'exportImage';
+  inReplyTo: number;
+  format: 'svg' | 'png';
+  /** SVG text, or base64 PNG. */
+  data: string | null;
+  width: number;
+  height: number;
+  error?: string;
+}
 /** Something failed inside the webview (mermaid error, CSP violation); the host logs it. */
 export interface WebviewErrorReport { type: 'webviewError'; message: string }
 /** The diagram finished rendering: how many arrows mermaid drew (the e2e tests and the host's log read it). */
 export interface RenderedReport { type: 'rendered'; arrows: number; page: number }
 
 export type FromWebviewMessage =
-  | ReadyMessage | ShowPageRequest | GetMessageRequest | RevealMessage | RenameParticipantMessage | WebviewErrorReport | RenderedReport;
+  | ReadyMessage | ShowPageRequest | GetMessageRequest | RevealMessage | RenameParticipantMessage | WebviewErrorReport | RenderedReport
+  | SelectRequest | PickSelectionMessage | ExportRequestMessage | OpenAnywayMessage | ExportImageReply;
 
 // ── host → webview ──────────────────────────────────────────────────────────
 
@@ -99,11 +162,26 @@ export interface ProgressMessage { type: 'progress'; fraction: number; label: st
 /** The trace could not be read or rendered; shown in place of the diagram. */
 export interface TraceErrorMessage { type: 'traceError'; inReplyTo?: number; message: string }
 
-export type ToWebviewMessage = DiagramMessage | MessageDetailsMessage | ProgressMessage | TraceErrorMessage;
+/** The capture is bigger than sipTrail.maxFileSizeMB: the webview asks before it is read (as the hex editor does). */
+export interface TooLargeMessage { type: 'tooLarge'; fileName: string; sizeMB: number; limitMB: number }
+/** The host wants the rendered SVG (standalone, styles inlined) or a PNG of it; answered with 'exportImage'. */
+export interface ExportImageRequest {
+  type: 'exportImage';
+  requestId: number;
+  format: 'svg' | 'png';
+  /** PNG scale (1, 2, 3) and background. */
+  scale: number;
+  background: 'white' | 'transparent';
+  /** Mermaid source to draw instead of the page on screen (an HTML export's parts). */
+  source?: string;
+}
+
+export type ToWebviewMessage = DiagramMessage | MessageDetailsMessage | ProgressMessage | TraceErrorMessage | TooLargeMessage | ExportImageRequest;
 
 /** The reply each request gets. */
 export interface ReplyOf {
   showPage: DiagramMessage | TraceErrorMessage;
+  select: DiagramMessage | TraceErrorMessage;
   getMessage: MessageDetailsMessage;
 }
 

@@ -11,6 +11,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { readCapture } from '../../src/core/capture/readCapture';
 import { renderSequenceDiagram, type MessageAnnotation } from '../../src/core/render/sequenceDiagram';
 import { clipText } from '../../src/core/render/mermaidText';
+import { copyMessage } from '../../src/core/export/messageCopy';
 import { repoRoot } from '../support/paths';
 import { HOSTILE_STRINGS } from '../unit/render/hostileStrings';
 import { launchBrowser, progress } from './support/workbench';
@@ -21,6 +22,7 @@ const messages = readCapture([new Uint8Array(readFileSync(join(repoRoot, 'test/c
 /** Runs in the page: webview/diagram.ts's renderDiagram, plus a census of what the SVG holds. */
 const PROBE = `
 import { renderDiagram } from './webview/diagram';
+import { exportSvg } from './webview/exportImage';
 const ACTIVE = 'a, script, foreignObject, iframe, object, embed, image, img, use, animate, set';
 window.probe = async (source) => {
   const container = document.getElementById('diagram');
@@ -39,6 +41,19 @@ window.probe = async (source) => {
     handlers: all.flatMap((e) => [...e.attributes].filter((a) => /^on/i.test(a.name)).map((a) => e.tagName + '@' + a.name)),
     links: all.flatMap((e) => [...e.attributes].filter((a) => /href$/i.test(a.name)).map((a) => a.value)),
     style: [...svg.querySelectorAll('style')].map((e) => e.textContent).join('\\n'),
+  };
+};
+// "Export Diagram…" as SVG: the standalone file, parsed back by the browser's XML parser.
+window.probeExport = async (source) => {
+  const image = await exportSvg(source, 'white');
+  const doc = new DOMParser().parseFromString(image.data, 'image/svg+xml');
+  const all = [...doc.querySelectorAll('*')];
+  return {
+    parseError: doc.querySelector('parsererror') ? doc.querySelector('parsererror').textContent : null,
+    texts: [...doc.querySelectorAll('text')].map((e) => e.textContent),
+    active: [...doc.querySelectorAll(ACTIVE)].map((e) => e.tagName),
+    handlers: all.flatMap((e) => [...e.attributes].filter((a) => /^on/i.test(a.name)).map((a) => e.tagName + '@' + a.name)),
+    links: all.flatMap((e) => [...e.attributes].filter((a) => /href$/i.test(a.name)).map((a) => a.value)),
   };
 };
 `;
@@ -113,7 +128,8 @@ function assertInert(result: ProbeResult, what: string): void {
 test('every hostile string, in every text slot, is drawn as plain text by mermaid and adds no statement', { timeout: 600_000 }, async () => {
   const responses = messages.filter((m) => m.kind === 'response').length;
   for (const s of HOSTILE_STRINGS) {
-    const hostile = messages.map((m) => (m.kind === 'response' ? { ...m, reason: s } : m));
+    // copyMessage keeps a captured message's lazily rebuilt headers (a spread would drop the getter).
+    const hostile = messages.map((m) => (m.kind === 'response' ? copyMessage(m, { reason: s }) : m));
     const first = messages[0];
     const annotations = new Map<number, MessageAnnotation>(messages.map((m) => [m.index, { dialogId: s, findings: [{ severity: 'warning', text: s }] }]));
     const page0 = renderSequenceDiagram(hostile, {
@@ -148,6 +164,24 @@ test('every hostile string, in every text slot, is drawn as plain text by mermai
   }
   assert.deepEqual(dialogs, []);
   assert.deepEqual(consoleErrors, []);
+});
+
+test('the exported SVG of a hostile diagram parses as XML and stays inert, every label still readable', { timeout: 300_000 }, async () => {
+  for (const s of HOSTILE_STRINGS.filter((h) => h.trim() !== '')) {
+    const hostile = messages.map((m) => (m.kind === 'response' ? copyMessage(m, { reason: s }) : m));
+    const text = renderSequenceDiagram(hostile, { title: s, missingSteps: [{ afterMessageIndex: 0, text: s }] }).text;
+    const exported = await page.evaluate((source) => (globalThis as any).probeExport(source), text) as {
+      parseError: string | null; texts: string[]; active: string[]; handlers: string[]; links: string[];
+    };
+    assert.equal(exported.parseError, null, `${JSON.stringify(s)}: the SVG does not parse`);
+    assert.deepEqual(exported.active, [], `${JSON.stringify(s)}: active elements`);
+    assert.deepEqual(exported.handlers, [], `${JSON.stringify(s)}: handlers`);
+    assert.deepEqual(exported.links, [], `${JSON.stringify(s)}: links`);
+    const first = hostile.find((m) => m.kind === 'response')!;
+    const label = `${first.index + 1}. ${clipText(`${first.status} ${s}`, 60)}`;
+    assert.ok(exported.texts.some((t) => shown(t).startsWith(shown(label))), `${JSON.stringify(s)}: ${JSON.stringify(label)} in the exported SVG`);
+  }
+  assert.deepEqual(dialogs, []);
 });
 
 test('positive controls: the same probes catch an unescaped directive, line break and statement', { timeout: 120_000 }, async () => {
