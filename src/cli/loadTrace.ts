@@ -1,11 +1,14 @@
 // Reads a trace file through node:fs in fixed-size chunks (captures never sit whole in memory) and hands it
 // to the core reader that fits its content: pcap/pcapng by magic number, anything else as a text trace.
-import { closeSync, openSync, readSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { readCapture } from '../core/capture/readCapture';
 import { sniffCaptureFormat } from '../core/pcap/captureReader';
-import { readTextTrace, type TextDialect } from '../core/trace/readTextTrace';
+import type { SipMessage } from '../core/model/sipMessage';
+import type { TextDialect } from '../core/trace/readTextTrace';
+import { createTextTraceSession } from '../core/trace/textTraceSession';
 import { mergeTraces } from '../core/trace/mergeTraces';
 import { TraceInputError, type LoadedTrace } from './cliDeps';
+import { terminalProgress } from './progress';
 
 const CHUNK_BYTES = 1 << 20;
 
@@ -22,17 +25,34 @@ export async function loadTraceFile(path: string, opts: { dialect?: string; onPr
     const head = new Uint8Array(4);
     const captureFormat = readSync(fd, head, 0, 4, 0) === 4 ? sniffCaptureFormat(head) : null;
     if (captureFormat && !opts.dialect) {
-      const result = readCapture(fileChunks(fd, size, opts.onProgress));
+      const progress = opts.onProgress ? null : terminalProgress(path);
+      let result;
+      try {
+        result = readCapture(fileChunks(fd, size, opts.onProgress ?? progress?.update));
+      } finally {
+        progress?.done();
+      }
       return { path, format: result.format ?? captureFormat, packets: result.packets, messages: result.messages, findings: result.findings };
     }
+    // Text is read the same way, in chunks through a streaming session (a 1 GB log never becomes one string).
+    const progress = opts.onProgress ? null : terminalProgress(path);
+    try {
+      return loadText(path, fileChunks(fd, size, opts.onProgress ?? progress?.update), opts.dialect as TextDialect | undefined);
+    } finally {
+      progress?.done();
+    }
+  } catch (e) {
+    // A read that fails midway (EISDIR, EIO) is an input error; anything else is a defect and propagates as it is.
+    const code = (e as NodeJS.ErrnoException | null)?.code;
+    if (typeof code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string') throw new TraceInputError(`${path}: cannot read the file (${code})`);
+    throw e;
   } finally {
     closeSync(fd);
   }
-  return loadText(path, opts.dialect as TextDialect | undefined);
 }
 
 /** The file's bytes in fixed-size chunks, read as the capture reader asks for them. */
-function* fileChunks(fd: number, size: number, onProgress?: (bytes: number, total: number) => void): Generator<Uint8Array> {
+export function* fileChunks(fd: number, size: number, onProgress?: (bytes: number, total: number) => void): Generator<Uint8Array> {
   let position = 0;
   for (;;) {
     const chunk = new Uint8Array(CHUNK_BYTES);
@@ -44,17 +64,31 @@ function* fileChunks(fd: number, size: number, onProgress?: (bytes: number, tota
   }
 }
 
-function loadText(path: string, dialect: TextDialect | undefined): LoadedTrace {
-  const bytes = readFileSync(path);
-  if (bytes.subarray(0, 4096).includes(0)) {
-    throw new TraceInputError(`${path}: not a pcap/pcapng capture (unknown magic number) and not a text trace (binary content)`);
+function loadText(path: string, chunks: Iterable<Uint8Array>, dialect: TextDialect | undefined): LoadedTrace {
+  const session = createTextTraceSession({ dialect, fileName: path });
+  const messages: SipMessage[] = [];
+  let first = true;
+  for (const chunk of chunks) {
+    // Binary content is NUL-dense; a log may still hold a stray NUL (baresip prints a RIFF tag with two).
+    if (first && countNuls(chunk.subarray(0, 4096)) > 64) {
+      throw new TraceInputError(`${path}: not a pcap/pcapng capture (unknown magic number) and not a text trace (binary content)`);
+    }
+    first = false;
+    for (const m of session.push(chunk)) messages.push(m);
   }
-  const result = readTextTrace(bytes.toString('utf8'), { dialect, fileName: path });
-  if ('error' in result) {
-    const at = result.error.source && 'line' in result.error.source ? `:${result.error.source.line}` : '';
-    throw new TraceInputError(`${path}${at}: ${result.error.message}`);
+  for (const m of session.end()) messages.push(m);
+  if (session.error || session.dialect === null) {
+    const error = session.error;
+    const at = error?.source && 'line' in error.source ? `:${error.source.line}` : '';
+    throw new TraceInputError(`${path}${at}: ${error?.message ?? 'no SIP message was found in it'}`);
   }
-  return { path, format: `text:${result.dialect}`, packets: null, messages: result.messages, findings: result.findings };
+  return { path, format: `text:${session.dialect}`, packets: null, messages, findings: session.findings };
+}
+
+function countNuls(bytes: Uint8Array): number {
+  let n = 0;
+  for (let i = bytes.indexOf(0); i >= 0; i = bytes.indexOf(0, i + 1)) n++;
+  return n;
 }
 
 /**

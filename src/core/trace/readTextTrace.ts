@@ -14,9 +14,10 @@ export type TextDialect = 'raw' | '3gpp-table' | 'sipp-trace' | 'tshark-verbose'
 export interface TextTraceResult { dialect: TextDialect; messages: SipMessage[]; findings: Finding[] }
 
 /** Lines looked at to detect the dialect: enough for any log's first messages, bounded for huge files. */
-const DETECT_SCAN_LINES = 50_000;
+export const DETECT_SCAN_LINES = 50_000;
 
-function detectIn(lines: TextLines): TextDialect | null {
+/** The best-scoring dialect over the first DETECT_SCAN_LINES lines (shared with the streaming session). */
+export function detectDialectIn(lines: TextLines): TextDialect | null {
   let best: TextDialect | null = null;
   let bestScore = 0;
   for (const reader of DIALECT_READERS) {
@@ -29,7 +30,7 @@ function detectIn(lines: TextLines): TextDialect | null {
 /** The dialect the text is written in, judged by its content (never by a file name), or null when none fits. */
 export function detectTextDialect(text: string): TextDialect | null {
   try {
-    return detectIn(new TextLines(text));
+    return detectDialectIn(new TextLines(text));
   } catch {
     return null;
   }
@@ -42,10 +43,8 @@ export function readTextTrace(text: string, options?: { dialect?: TextDialect; f
     const lines = new TextLines(text);
     const whole = { line: 1, endLine: Math.max(1, lines.count) };
     const forced = options?.dialect;
-    const dialect = forced ?? detectIn(lines);
-    if (dialect === null) {
-      return { error: { code: 'trace.no-sip-message', severity: 'error', message: `${name} should hold SIP messages (a start line such as "INVITE sip:… SIP/2.0" or "SIP/2.0 200 OK" followed by header fields, or a known SIP tool's log), but none was found in it.`, source: whole } };
-    }
+    const dialect = forced ?? detectDialectIn(lines);
+    if (dialect === null) return { error: noSipMessageError(name, forced, null, whole) };
     const reader = DIALECT_READERS.find((r) => r.dialect === dialect);
     if (!reader) {
       return { error: { code: 'trace.unknown-dialect', severity: 'error', message: `The dialect "${dialect}" is not one siptrail reads; use one of ${DIALECT_READERS.map((r) => r.dialect).join(', ')}.`, source: whole } };
@@ -57,12 +56,7 @@ export function readTextTrace(text: string, options?: { dialect?: TextDialect; f
       const m = toSipMessage(x, messages.length, findings, options?.fileName);
       if (m) messages.push(m);
     }
-    if (messages.length === 0) {
-      const message = forced
-        ? `${name} was read as "${forced}" as asked, but no SIP message was found in that layout; let siptrail detect the dialect or pick another one.`
-        : `${name} looks like "${dialect}" but no SIP message could be read from it.`;
-      return { error: { code: forced ? 'trace.dialect-mismatch' : 'trace.no-sip-message', severity: 'error', message, source: whole } };
-    }
+    if (messages.length === 0) return { error: noSipMessageError(name, forced, dialect, whole) };
     return { dialect, messages, findings };
   } catch (err) {
     // A reader defect must not escape to the caller; report it as data instead.
@@ -70,7 +64,19 @@ export function readTextTrace(text: string, options?: { dialect?: TextDialect; f
   }
 }
 
-function toSipMessage(x: ExtractedMessage, index: number, findings: Finding[], fileName: string | undefined): SipMessage | null {
+/** The whole-text error when no SIP message was read: no dialect fits (`dialect` null), or the chosen one found nothing. */
+export function noSipMessageError(name: string, forced: TextDialect | undefined, dialect: TextDialect | null, whole: { line: number; endLine: number }): Finding {
+  if (dialect === null) {
+    return { code: 'trace.no-sip-message', severity: 'error', message: `${name} should hold SIP messages (a start line such as "INVITE sip:… SIP/2.0" or "SIP/2.0 200 OK" followed by header fields, or a known SIP tool's log), but none was found in it.`, source: whole };
+  }
+  const message = forced
+    ? `${name} was read as "${forced}" as asked, but no SIP message was found in that layout; let siptrail detect the dialect or pick another one.`
+    : `${name} looks like "${dialect}" but no SIP message could be read from it.`;
+  return { code: forced ? 'trace.dialect-mismatch' : 'trace.no-sip-message', severity: 'error', message, source: whole };
+}
+
+/** One extracted message as a SipMessage numbered `index`; parse problems go to `findings` (null when unparseable). */
+export function toSipMessage(x: ExtractedMessage, index: number, findings: Finding[], fileName: string | undefined): SipMessage | null {
   const raw = encodeUtf8(x.raw);
   const outcome = parseSipMessage(raw);
   const at = (line: number): number => x.lineMap[Math.min(Math.max(line, 0), x.lineMap.length - 1)] ?? x.line;
