@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The siptrail command line: the same core as the VS Code extension, for terminals and CI pipelines.
-// This is the only place (with loadTrace.ts) that touches node:fs.
+// The CLI is the only part that touches node:fs (here, loadTrace.ts and streamMessages.ts).
 import { Command, CommanderError } from 'commander';
 import { readFileSync, readdirSync } from 'node:fs';
 import { loadTraceFiles } from './loadTrace';

@@ -4,6 +4,7 @@ import type { SipMessage } from '../../core/model/sipMessage';
 import type { Finding, SourceRef } from '../../core/model/finding';
 import { formatEndpoint } from '../../core/model/packet';
 import type { CliDeps, LoadedTrace } from '../cliDeps';
+import { streamCaptureFile } from '../streamMessages';
 
 export function register(program: Command, deps: CliDeps): void {
   program
@@ -16,6 +17,8 @@ export function register(program: Command, deps: CliDeps): void {
       if (opts.format !== 'text' && opts.format !== 'json') {
         program.error(`unknown --format ${JSON.stringify(opts.format)} (expected text or json)`, { exitCode: 2 });
       }
+      // One capture file is streamed (rows written as they come, a 2 GB capture never held whole).
+      if (path.length === 1 && !opts.dialect && streamCaptureFile(path[0], deps.stdout, { format: opts.format as 'text' | 'json' })) return;
       const trace = await deps.loadTrace(path, { dialect: opts.dialect });
       deps.stdout(opts.format === 'json' ? JSON.stringify(messagesDocument(trace), null, 2) + '\n' : messagesTable(trace));
     });
@@ -63,9 +66,20 @@ function formatTime(t: number | null, t0: number | null): string {
   return `+${(t - t0).toFixed(3)}`;
 }
 
-function messagesTable(trace: LoadedTrace): string {
+export function messagesTable(trace: LoadedTrace): string {
   const t0 = trace.messages.find((m) => m.time !== null)?.time ?? null;
-  const rows = trace.messages.map((m) => [
+  const rows = trace.messages.map((m) => messageRow(m, t0));
+  const widths = tableHeader.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const out = [traceSummaryLine(trace.path, trace.format, trace.packets, trace.messages.length), tableLine(tableHeader, widths), ...rows.map((r) => tableLine(r, widths))];
+  out.push(...findingLines(trace.findings));
+  return out.join('\n') + '\n';
+}
+
+export const tableHeader = ['#', 'at', 'time', 'src → dst', 'message', 'Call-ID', 'CSeq'];
+
+/** One table row's cells; t0 is the time of the trace's first timed message. */
+export function messageRow(m: SipMessage, t0: number | null): string[] {
+  return [
     String(m.index),
     'frame' in m.source ? `#${m.source.frame}` : `L${m.source.line}`,
     formatTime(m.time, t0),
@@ -73,14 +87,22 @@ function messagesTable(trace: LoadedTrace): string {
     (m.kind === 'request' ? m.method ?? '?' : `${m.status} ${m.reason ?? ''}`.trim()) + (m.duplicateOf !== undefined ? ` (duplicate of ${m.duplicateOf})` : ''),
     m.callId ?? '-',
     m.cseq ? `${m.cseq.seq} ${m.cseq.method}` : '-',
-  ]);
-  const header = ['#', 'at', 'time', 'src → dst', 'message', 'Call-ID', 'CSeq'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
-  const out = [`${trace.path}: ${trace.format}, ${trace.packets ?? '-'} packets, ${trace.messages.length} SIP messages`, line(header), ...rows.map(line)];
+  ];
+}
+
+/** Cells padded to the column widths (the last column is not padded). */
+export function tableLine(cells: string[], widths: number[]): string {
+  return cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
+}
+
+export function traceSummaryLine(path: string, format: string, packets: number | null, messages: number): string {
+  return `${path}: ${format}, ${packets ?? '-'} packets, ${messages} SIP messages`;
+}
+
+/** The findings block under the table (nothing when there are none). */
+export function findingLines(findings: Finding[]): string[] {
+  if (!findings.length) return [];
   const counts = { error: 0, warning: 0, info: 0 };
-  for (const f of trace.findings) counts[f.severity]++;
-  if (trace.findings.length) out.push('', `findings: ${counts.error} error(s), ${counts.warning} warning(s), ${counts.info} info`);
-  for (const f of trace.findings) out.push(`  ${f.severity.padEnd(7)} ${f.code}  ${f.message}`);
-  return out.join('\n') + '\n';
+  for (const f of findings) counts[f.severity]++;
+  return ['', `findings: ${counts.error} error(s), ${counts.warning} warning(s), ${counts.info} info`, ...findings.map((f) => `  ${f.severity.padEnd(7)} ${f.code}  ${f.message}`)];
 }
