@@ -1,4 +1,4 @@
-// This runs in the diagram webview. Images for "Export Diagram…": the page on screen drawn again by mermaid in
+// This runs in the diagram webview. Images for "Export Diagram…": a diagram part (or the page on screen) drawn again by mermaid in
 // its light theme (readable outside VS Code, every colour concrete in the SVG's own <style>), serialised as a
 // standalone SVG, or painted on an offscreen canvas for a PNG at 1×/2×/3×. Nothing here reads trace text: the SVG
 // is mermaid's sanitized output of the same escaped source the screen shows.

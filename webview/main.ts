@@ -182,7 +182,7 @@ function showTooLarge(fileName: string, sizeMB: number, limitMB: number): void {
   ui.tooLarge.hidden = false;
 }
 
-/** Answers the host's export: the page on screen as a standalone SVG or a PNG. */
+/** Answers the host's export: a part of the selection (or the page on screen) as a standalone SVG or a PNG. */
 async function answerExport(message: ExportImageRequest): Promise<void> {
   const reply = { type: 'exportImage' as const, inReplyTo: message.requestId, format: message.format };
   const source = typeof message.source === 'string' ? message.source : current && current.arrows.length > 0 ? current.text : null;

@@ -1,6 +1,7 @@
 // "SIP Trail: Export Diagram…" (toolbar button and command palette) and the clipboard copies: a format quick pick,
-// then a save dialog defaulting to `<trace>-<flow or dialog>.<ext>` beside the trace. SVG and PNG come from the
-// webview's rendering of the page on screen; the text formats and the pcap from the worker, over the whole selection.
+// then a save dialog defaulting to `<trace>-<flow or dialog>.<ext>` beside the trace. Every format covers the whole
+// selection: SVG and PNG are the worker's diagram parts drawn by the webview, the text formats and the pcap come
+// from the worker.
 import * as vscode from 'vscode';
 import { createPacketExtractor } from '../core/export/pcapExport';
 import { exportFileName } from '../core/export/exportFileName';
@@ -26,7 +27,7 @@ interface FormatChoice extends vscode.QuickPickItem {
 }
 
 export const EXPORT_FORMATS: FormatChoice[] = [
-  { id: 'svg', label: 'SVG', description: 'standalone picture of the page on screen', ext: 'svg', filter: 'SVG image', export: { kind: 'image', format: 'svg', scale: 1, background: 'white' } },
+  { id: 'svg', label: 'SVG', description: 'standalone picture of the whole selection', ext: 'svg', filter: 'SVG image', export: { kind: 'image', format: 'svg', scale: 1, background: 'white' } },
   ...[1, 2, 3].flatMap((scale): FormatChoice[] => [
     { id: `png-${scale}x`, label: `PNG ${scale}×`, description: 'white background', ext: 'png', filter: 'PNG image', export: { kind: 'image', format: 'png', scale, background: 'white' } },
     { id: `png-${scale}x-transparent`, label: `PNG ${scale}×, transparent`, description: 'transparent background', ext: 'png', filter: 'PNG image', export: { kind: 'image', format: 'png', scale, background: 'transparent' } },
@@ -66,6 +67,10 @@ export async function exportDiagram(log: vscode.LogOutputChannel, args: ExportAr
     const bytes = await exportBytes(session, choice.export);
     if (!bytes) return undefined;
     await vscode.workspace.fs.writeFile(target, bytes.data);
+    // Parts 2… beside the first: `x.svg` → `x-part2.svg` (part 1 keeps the chosen name).
+    for (const [i, data] of (bytes.moreParts ?? []).entries()) {
+      await vscode.workspace.fs.writeFile(target.with({ path: target.path.replace(/(\.[^./]*)?$/, (ext) => `-part${i + 2}${ext}`) }), data);
+    }
     log.info(`exported ${choice.label} to ${target.toString()} (${bytes.data.length} bytes)`);
     for (const note of bytes.notes) void vscode.window.showWarningMessage(note);
     return target;
@@ -75,16 +80,20 @@ export async function exportDiagram(log: vscode.LogOutputChannel, args: ExportAr
   }
 }
 
-async function exportBytes(session: DiagramSession, format: ExportFormat): Promise<{ data: Uint8Array; notes: string[] } | null> {
+async function exportBytes(session: DiagramSession, format: ExportFormat): Promise<{ data: Uint8Array; notes: string[]; moreParts?: Uint8Array[] } | null> {
   if (format.kind === 'image') {
-    const reply = await session.exportImage(format.format, format.scale, format.background);
-    if (reply.data === null) throw new Error(reply.error ?? 'the diagram gave no image');
-    const data = format.format === 'png' ? base64ToBytes(reply.data) : new TextEncoder().encode(reply.data);
-    const pages = session.shown.diagram;
-    const notes = pages && pages.pageCount > 1
-      ? [`The ${format.format.toUpperCase()} holds page ${pages.page + 1} of ${pages.pageCount} (the page on screen); Mermaid, Markdown and PlantUML exports hold every page.`]
-      : [];
-    return { data: new Uint8Array(data), notes };
+    // The whole selection, as every other format: the worker's parts (split only at mermaid's size limit), each
+    // drawn by the webview like the screen. More than one part is written as `<name>-partN.<ext>` files.
+    const probe = await session.exportFromWorker('html');
+    const sources = probe.parts?.length ? probe.parts : [undefined];
+    const files: Uint8Array[] = [];
+    for (const source of sources) {
+      const reply = await session.exportImage(format.format, format.scale, format.background, source);
+      if (reply.data === null) throw new Error(reply.error ?? 'the diagram gave no image');
+      files.push(format.format === 'png' ? base64ToBytes(reply.data) : new TextEncoder().encode(reply.data));
+    }
+    const notes = files.length > 1 ? [`The selection is too big for one mermaid diagram: written as ${files.length} numbered parts.`] : [];
+    return { data: files[0], notes, moreParts: files.slice(1) };
   }
   let result = await session.exportFromWorker(format.format);
   if (format.format === 'html' && result.parts) {

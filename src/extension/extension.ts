@@ -1,8 +1,9 @@
-// This runs in the VS Code extension host. activate() registers everything into context.subscriptions:
-// the capture editor, the text-trace call-flow panels, the commands, and the settings watcher.
+// This runs in the VS Code extension host. activate() registers everything into context.subscriptions: the capture
+// editor, the text-trace call-flow panels, diagnostics and language features, export, merged logs, the commands
+// and the settings watcher.
 import * as vscode from 'vscode';
 import { CallFlowPanels } from './callFlowPanels';
-import { UserFlows } from './analysisSettings';
+import { UserFlows, analyseOptions } from './analysisSettings';
 import { DECODED_SCHEME, DecodedMessagesProvider, decodedTarget, showDecodedMessages } from './decodedMessages';
 import { MergedTraces } from './mergedTrace';
 import { TraceAnalyser } from './traceAnalyser';
@@ -10,7 +11,6 @@ import { TraceDiagnostics } from './traceDiagnostics';
 import { REVEAL_IN_CALL_FLOW, TraceLanguageFeatures } from './traceLanguageFeatures';
 import { VerdictStatusBar } from './verdictStatusBar';
 import { PcapEditorProvider } from './pcapEditorProvider';
-import { analyseOptions } from './analysisSettings';
 import { DiagramSession } from './diagramSession';
 import { focusInDiagram } from './diagramRegistry';
 import { COPY_MARKDOWN_COMMAND, COPY_MERMAID_COMMAND, EXPORT_DIAGRAM_COMMAND, copyDiagram, exportDiagram, type ExportArgs } from './exportDiagramCommand';

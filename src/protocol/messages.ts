@@ -172,7 +172,7 @@ export interface ExportImageRequest {
   /** PNG scale (1, 2, 3) and background. */
   scale: number;
   background: 'white' | 'transparent';
-  /** Mermaid source to draw instead of the page on screen (an HTML export's parts). */
+  /** Mermaid source to draw instead of the page on screen (the parts of an export). */
   source?: string;
 }
 
