@@ -45,8 +45,10 @@ if [ ! -f "$cs_pkg" ] || ! grep -q "\"version\": \"$code_server_version\"" "$cs_
   [ -f "$tools/code-server/package.json" ] || echo '{ "name": "siptrail-e2e-code-server", "private": true }' > "$tools/code-server/package.json"
   # Node 24 first on PATH, and node-gyp pointed at its headers so native modules build offline.
   # ("prebuild-install … ENOTFOUND" warnings are expected: node-gyp takes over.)
-  (cd "$tools/code-server" && PATH="$node24_dir/bin:$PATH" npm_config_nodedir="$node24_dir" \
-     npm install --no-audit --no-fund --loglevel=error "code-server@$code_server_version")
+  # Run through `npm run e2e:install`, the outer npm (Node 20) exports npm_config_user_agent ("node/v20"), which
+  # the inner npm takes as its own and code-server's postinstall reads for the Node version: drop it.
+  (cd "$tools/code-server" && unset npm_config_user_agent npm_node_execpath NODE && PATH="$node24_dir/bin:$PATH" \
+     npm_config_nodedir="$node24_dir" npm install --no-audit --no-fund --loglevel=error "code-server@$code_server_version")
   touch "$tools/code-server/.installed-$code_server_version"
 fi
 

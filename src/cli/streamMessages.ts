@@ -1,9 +1,13 @@
-// `siptrail messages` over one capture file in a single streaming pass: each message's row or JSON object is
-// written as soon as its place in frame order is settled, so memory stays bounded however big the capture is
-// (issue 8: a 2 GB capture read by the CLI). The order is the one readCapture's orderByFrame gives, kept by a
-// bounded reorder buffer: messages held back by TCP or IP-fragment reassembly come out a few messages late.
+// `siptrail messages` over one capture file, or one big text log, in a single streaming pass: each message's row
+// or JSON object is written as soon as its place in frame order is settled, so memory stays bounded however big
+// the trace is (issue 8: a 2 GB capture, a 1 GB log). The order is the one readCapture's orderByFrame gives, kept by
+// a bounded reorder buffer: messages held back by TCP or IP-fragment reassembly come out a few messages late. Text
+// messages arrive in order with their final indexes, so the buffer passes them through.
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { createCaptureSession } from '../core/capture/readCapture';
+import { createTextTraceSession } from '../core/trace/textTraceSession';
+import type { TextDialect } from '../core/trace/readTextTrace';
+import { TraceInputError } from './cliDeps';
 import { sniffCaptureFormat } from '../core/pcap/captureReader';
 import type { Finding } from '../core/model/finding';
 import type { SipMessage } from '../core/model/sipMessage';
@@ -17,9 +21,24 @@ export interface StreamMessagesOptions {
   reorderWindow?: number;
   /** Text rows held to size the columns; a trace with no more rows prints exactly as the whole-trace table does. */
   textBatch?: number;
+  /** Text logs bigger than this are streamed (default STREAM_TEXT_ABOVE_BYTES). */
+  streamTextAbove?: number;
+  /** Forced text dialect. */
+  dialect?: TextDialect;
+}
+
+/** What the streaming pass reads messages from: a capture session, or a text-trace session. */
+interface MessageSession {
+  push(chunk: Uint8Array): SipMessage[];
+  end(): SipMessage[];
+  readonly findings: Finding[];
+  readonly format: string | null;
+  readonly packets: number | null;
 }
 
 const REORDER_WINDOW = 4096;
+/** Text logs above this size are streamed; smaller ones take the whole-trace path (same output, simpler). */
+export const STREAM_TEXT_ABOVE_BYTES = 64 * 1024 * 1024;
 const TEXT_BATCH = 1000;
 const WRITE_BYTES = 1 << 16;
 // Final indexes of recently written messages, for duplicateOf: the capture session marks duplicates only within
@@ -45,10 +64,13 @@ export function streamCaptureFile(path: string, write: (s: string) => void, opts
   }
   try {
     const head = new Uint8Array(4);
-    if (readSync(fd, head, 0, 4, 0) !== 4 || sniffCaptureFormat(head) === null) return false;
+    const isCapture = readSync(fd, head, 0, 4, 0) === 4 && sniffCaptureFormat(head) !== null;
+    if (!isCapture && size <= (opts.streamTextAbove ?? STREAM_TEXT_ABOVE_BYTES)) return false;
     const progress = terminalProgress(path);
     try {
-      streamCaptureMessages(path, fileChunks(fd, size, progress?.update), write, opts);
+      const chunks = fileChunks(fd, size, progress?.update);
+      if (isCapture) streamCaptureMessages(path, chunks, write, opts);
+      else streamTextMessages(path, chunks, write, opts);
     } finally {
       progress?.done();
     }
@@ -60,8 +82,49 @@ export function streamCaptureFile(path: string, write: (s: string) => void, opts
 
 /** The streaming pass proper, over any chunk source (tests feed it small files with small windows). */
 export function streamCaptureMessages(path: string, chunks: Iterable<Uint8Array>, write: (s: string) => void, opts: StreamMessagesOptions): void {
+  streamMessages(path, createCaptureSession(), chunks, write, opts);
+}
+
+/**
+ * A text log streamed through the windowed text session. A file where no SIP message is found (or that is binary)
+ * fails with the same TraceInputError as the whole-trace path, before anything is written.
+ */
+export function streamTextMessages(path: string, chunks: Iterable<Uint8Array>, write: (s: string) => void, opts: StreamMessagesOptions): void {
+  const text = createTextTraceSession({ dialect: opts.dialect, fileName: path });
+  const session: MessageSession = {
+    push: (chunk) => text.push(chunk),
+    end: () => {
+      const last = text.end();
+      if (text.error || text.dialect === null) {
+        const at = text.error?.source && 'line' in text.error.source ? `:${text.error.source.line}` : '';
+        throw new TraceInputError(`${path}${at}: ${text.error?.message ?? 'no SIP message was found in it'}`);
+      }
+      return last;
+    },
+    get findings() { return text.findings; },
+    get format() { return text.dialect ? `text:${text.dialect}` : null; },
+    packets: null,
+  };
+  streamMessages(path, session, binaryChecked(path, chunks), write, opts);
+}
+
+/** Binary content is NUL-dense (a log may hold a stray NUL): refused as the whole-trace path refuses it. */
+function* binaryChecked(path: string, chunks: Iterable<Uint8Array>): Generator<Uint8Array> {
+  let first = true;
+  for (const chunk of chunks) {
+    if (first) {
+      let nuls = 0;
+      const head = chunk.subarray(0, 4096);
+      for (let i = head.indexOf(0); i >= 0; i = head.indexOf(0, i + 1)) nuls++;
+      if (nuls > 64) throw new TraceInputError(`${path}: not a pcap/pcapng capture (unknown magic number) and not a text trace (binary content)`);
+      first = false;
+    }
+    yield chunk;
+  }
+}
+
+function streamMessages(path: string, session: MessageSession, chunks: Iterable<Uint8Array>, write: (s: string) => void, opts: StreamMessagesOptions): void {
   const window = Math.max(1, opts.reorderWindow ?? REORDER_WINDOW);
-  const session = createCaptureSession();
   const out = bufferedWriter(write);
   const sink = opts.format === 'json' ? jsonSink(out) : textSink(out, opts.textBatch ?? TEXT_BATCH, () => `${path}: ${session.format ?? 'pcap'}`);
   const lateFindings: Finding[] = [];
@@ -147,7 +210,7 @@ export function streamCaptureMessages(path: string, chunks: Iterable<Uint8Array>
 interface TraceInfo {
   path: string;
   format: string;
-  packets: number;
+  packets: number | null;
 }
 
 interface Sink {

@@ -111,3 +111,41 @@ test('output is written in pieces, and a file that is not a capture is left to t
   assert.equal(streamCaptureFile(named[0], (s) => { written += s; }, { format: 'json' }), true);
   assert.ok(JSON.parse(written).messages.length > 0);
 });
+
+// Big text logs take the same streaming pass through the windowed text session; forced here on the small fixtures
+// (streamTextAbove 0) so every dialect's output is compared with the whole-trace path.
+test('streamed text logs give the whole-trace document and table; a log with no SIP fails the same way', async () => {
+  const { filesUnder } = await import('../../support/paths');
+  const { streamTextMessages } = await import('../../../src/cli/streamMessages');
+  const logs = filesUnder(join(repoRoot, 'test/fixtures/traces'), (n) => /\.(txt|log|sip|siptrace)$/.test(n));
+  let compared = 0;
+  for (const path of logs) {
+    let expected;
+    try {
+      expected = await whole(path);
+    } catch {
+      continue; // not a trace of its own (e.g. a fixture's notes); the error case is checked below
+    }
+    let json = '';
+    streamTextMessages(path, chunksOf(path, 4096), (s) => { json += s; }, { format: 'json' });
+    assert.deepEqual(JSON.parse(json), messagesDocument(expected), path);
+    let table = '';
+    streamTextMessages(path, chunksOf(path, 4096), (s) => { table += s; }, { format: 'text' });
+    if (expected.messages.length <= 1000) assert.equal(table, messagesTable(expected), path);
+    compared++;
+  }
+  assert.ok(compared >= 15, `${compared} logs compared`);
+  const readme = join(repoRoot, 'README.md');
+  let message = '';
+  try {
+    await whole(readme);
+  } catch (e) {
+    message = (e as Error).message;
+  }
+  assert.ok(message.length > 0, 'the README is not a trace');
+  let written = '';
+  assert.throws(() => streamTextMessages(readme, chunksOf(readme, 4096), (s) => { written += s; }, { format: 'json' }), (e: Error) => e.message === message);
+  assert.equal(written, '', 'nothing is written before the error');
+  // The file-level entry streams text only above the threshold: a small log is left to the whole-trace path.
+  assert.equal(streamCaptureFile(logs[0], () => {}, { format: 'json' }), false);
+});
