@@ -17,6 +17,7 @@ import { readTextTrace, type TextDialect } from '../../src/core/trace/readTextTr
 import { HOSTILE_STRINGS } from '../unit/render/hostileStrings';
 import { repoRoot } from '../support/paths';
 import { Prng } from './prng';
+import { MERMAID_PARTICIPANT_ID, mermaidGrammarProblem } from '../support/mermaidGrammar';
 
 export const ENTRY_NAMES = ['capture', 'text', 'text-forced', 'sip', 'correlate', 'check', 'mermaid', 'plantuml'] as const;
 export type EntryName = typeof ENTRY_NAMES[number];
@@ -187,29 +188,11 @@ function checkCorrelation(corr: Correlation, n: number): void {
   checkFindings(corr.findings, (f) => (f.messageIndex !== undefined && !(f.messageIndex >= 0 && f.messageIndex < n) ? `message index ${f.messageIndex} of ${n}` : null));
 }
 
-/** Mermaid statement shapes the renderer may write (the same grammar test/unit/render/sequenceDiagram.test.ts holds it to). */
-const TEXT = String.raw`(?:[A-Za-z0-9 ._\-@/()[\]+*'!?~,]|#\d+;)*`;
-const ID = String.raw`p\d+`;
-const STATEMENTS = [
-  /^sequenceDiagram$/,
-  new RegExp(`^title ${TEXT}$`),
-  new RegExp(`^participant ${ID} as ${TEXT}(?:<br/>${TEXT})?$`),
-  new RegExp(`^box transparent ${TEXT}$`),
-  new RegExp(`^${ID}-{1,2}>>${ID}: ${TEXT}$`),
-  new RegExp(`^Note (?:over|left of|right of) ${ID}(?:,${ID})?: ${TEXT}$`),
-  /^rect rgba\(\d{1,3}, \d{1,3}, \d{1,3}, 0\.\d+\)$/,
-  /^end$/,
-];
+const ID = MERMAID_PARTICIPANT_ID;
 
 export function checkMermaidText(text: string): void {
-  if (!text.endsWith('\n')) fail('mermaid text does not end with a newline');
-  let depth = 0;
-  for (const line of text.slice(0, -1).split('\n')) {
-    if (!STATEMENTS.some((re) => re.test(line))) fail(`mermaid statement outside the renderer's grammar: ${JSON.stringify(line.slice(0, 200))}`);
-    if (line.startsWith('rect ') || line.startsWith('box ')) depth++;
-    else if (line === 'end' && --depth < 0) fail('mermaid "end" without a block');
-  }
-  if (depth !== 0) fail('a mermaid block is left open');
+  const problem = mermaidGrammarProblem(text);
+  if (problem) fail(problem);
 }
 
 /** PlantUML statement shapes the exporter writes; trace text only as escaped text (ASCII, `<U+XXXX>` references). */

@@ -27,20 +27,25 @@ export interface DiagramParts {
   splitNote: string | null;
 }
 
+/** The page model of one page of the selection: its marks, title and the caller's naming (shared by every export). */
+export function buildViewModel(view: ExportView, options: Omit<DiagramPartOptions, 'maxTextSize'>, page: number, pageSize: number): DiagramModel {
+  return buildDiagramModel(view.messages, {
+    page, pageSize,
+    names: options.names,
+    groups: options.groups,
+    showTimeOffsets: options.showTimeOffsets,
+    annotations: view.annotations,
+    missingSteps: view.missingSteps,
+    title: view.title,
+  });
+}
+
 export function buildDiagramParts(view: ExportView, options: DiagramPartOptions = {}): DiagramParts {
   const limit = Math.max(1000, options.maxTextSize ?? MERMAID_MAX_TEXT_SIZE);
   const render = (pageSize: number): DiagramPart[] => {
     const parts: DiagramPart[] = [];
     for (let page = 0; ; page++) {
-      const model = buildDiagramModel(view.messages, {
-        page, pageSize,
-        names: options.names,
-        groups: options.groups,
-        showTimeOffsets: options.showTimeOffsets,
-        annotations: view.annotations,
-        missingSteps: view.missingSteps,
-        title: view.title,
-      });
+      const model = buildViewModel(view, options, page, pageSize);
       parts.push({ mermaid: mermaidSource(model.statements), model });
       if (page + 1 >= model.pageCount) return parts;
     }

@@ -1,22 +1,14 @@
 // PlantUML sequence diagram (`.puml`) from the same page model as the mermaid diagram: the same lifelines, arrow
 // labels, step numbers, finding and missing-step notes and dialog groups. Runs anywhere core runs.
 // Every trace-derived string goes through escapePlantUmlText; the rest is fixed syntax and generated ids (`p1`).
-import { buildDiagramModel, type DiagramModel, type DiagramStatement } from '../render/sequenceDiagram';
-import type { DiagramPartOptions } from './diagramParts';
+import type { DiagramModel, DiagramStatement } from '../render/sequenceDiagram';
+import { buildViewModel, type DiagramPartOptions } from './diagramParts';
 import type { ExportView } from './exportSelection';
 import { escapePlantUmlText } from './plantumlText';
 
 /** The selection as one PlantUML diagram (every drawn message on one page). */
 export function plantUmlExport(view: ExportView, options: Omit<DiagramPartOptions, 'maxTextSize'> = {}): string {
-  return plantUmlSource(buildDiagramModel(view.messages, {
-    pageSize: Math.max(1, view.messages.length),
-    names: options.names,
-    groups: options.groups,
-    showTimeOffsets: options.showTimeOffsets,
-    annotations: view.annotations,
-    missingSteps: view.missingSteps,
-    title: view.title,
-  }));
+  return plantUmlSource(buildViewModel(view, options, 0, Math.max(1, view.messages.length)));
 }
 
 /**

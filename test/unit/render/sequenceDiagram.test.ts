@@ -11,6 +11,7 @@ import { copyMessage } from '../../../src/core/export/messageCopy';
 import { corpusDir, repoRoot } from '../../support/paths';
 import { hasTshark, tsharkFields } from '../../support/tshark';
 import { HOSTILE_STRINGS } from './hostileStrings';
+import { mermaidGrammarProblem } from '../../support/mermaidGrammar';
 
 const replication = join(repoRoot, 'test/captures/replication-udp.pcap');
 const cloudshark = join(corpusDir, 'pcap/suricata-verify__public-cloudshark-sip-s0.pcap');
@@ -24,32 +25,9 @@ function decode(escaped: string): string {
   return escaped.replace(/#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)));
 }
 
-/** Label text: raw safe characters and entity codes only. */
-const TEXT = String.raw`(?:[A-Za-z0-9 ._\-@/()[\]+*'!?~,]|#\d+;)*`;
-const ID = String.raw`p\d+`;
-/** Every statement shape the renderer may write, each matched against a whole line. */
-const STATEMENTS = [
-  /^sequenceDiagram$/,
-  new RegExp(`^title ${TEXT}$`),
-  new RegExp(`^participant ${ID} as ${TEXT}(?:<br/>${TEXT})?$`),
-  new RegExp(`^box transparent ${TEXT}$`),
-  new RegExp(`^${ID}-{1,2}>>${ID}: ${TEXT}$`),
-  new RegExp(`^Note over ${ID}(?:,${ID})?: ${TEXT}$`),
-  /^rect rgba\(\d{1,3}, \d{1,3}, \d{1,3}, 0\.14\)$/,
-  /^end$/,
-];
-
 function assertOnlyKnownStatements(text: string): string[] {
-  assert.ok(text.endsWith('\n'));
-  const lines = text.slice(0, -1).split('\n');
-  for (const line of lines) assert.ok(STATEMENTS.some((re) => re.test(line)), `unexpected statement: ${JSON.stringify(line)}`);
-  let depth = 0;
-  for (const line of lines) {
-    if (line.startsWith('rect ') || line.startsWith('box ')) depth++;
-    else if (line === 'end') assert.ok(--depth >= 0, 'end without block');
-  }
-  assert.equal(depth, 0, 'every rect/box is closed');
-  return lines;
+  assert.equal(mermaidGrammarProblem(text), null);
+  return text.slice(0, -1).split('\n');
 }
 
 function arrowLines(text: string): string[] {
