@@ -6,7 +6,7 @@ import type { SipMessage } from '../core/model/sipMessage';
 import type { Correlation } from '../core/dialog/correlate';
 import type { FlowInstance } from '../core/flow/checkFlow';
 import type { FlowSpec } from '../core/flow/flowSpec';
-import { selectForExport, type ExportView } from '../core/export/exportSelection';
+import { anchorBefore, selectForExport, type ExportView } from '../core/export/exportSelection';
 import { sideKey } from '../core/render/participants';
 import { messageTitle } from '../core/render/arrowLabel';
 import type { LifelineGroup, MissingStep } from '../core/render/sequenceDiagram';
@@ -54,7 +54,7 @@ function markFailedInstances(view: ExportView, instances: readonly FlowInstance[
     for (const f of instance.findings) {
       const step = f.step === null ? undefined : instance.steps.find((s) => s.id === f.step);
       if (step && step.status === 'missing') {
-        view.missingSteps.push({ afterMessageIndex: dueAfter(instance, step.id, drawn), text: `${label}: missing step ${step.id}: ${f.message}` } satisfies MissingStep);
+        view.missingSteps.push({ afterMessageIndex: anchorBefore(instance, step.id, drawn), text: `${label}: missing step ${step.id}: ${f.message}` } satisfies MissingStep);
         continue;
       }
       const at = [...f.messages].reverse().find((i) => drawn.has(i));
@@ -64,16 +64,6 @@ function markFailedInstances(view: ExportView, instances: readonly FlowInstance[
       (note.findings ??= []).push({ severity: f.severity, text: `${label} ${f.code}: ${f.message}` });
     }
   }
-}
-
-/** The last drawn message of the steps before `stepId`: where a missing step was due. */
-function dueAfter(instance: FlowInstance, stepId: string, drawn: ReadonlySet<number>): number | null {
-  let anchor: number | null = null;
-  for (const s of instance.steps) {
-    if (s.id === stepId) break;
-    for (const i of s.messages) if (drawn.has(i) && (anchor === null || i > anchor)) anchor = i;
-  }
-  return anchor;
 }
 
 /**

@@ -213,7 +213,7 @@ function numberSteps(instance: FlowInstance, drawn: readonly SipMessage[], annot
 }
 
 /** The drawn message after which a missing step was due: the last drawn message of the steps before it. */
-function anchorBefore(instance: FlowInstance, stepId: string, drawn: ReadonlySet<number>): number | null {
+export function anchorBefore(instance: FlowInstance, stepId: string, drawn: ReadonlySet<number>): number | null {
   let anchor: number | null = null;
   for (const s of instance.steps) {
     if (s.id === stepId) break;
