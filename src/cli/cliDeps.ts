@@ -1,6 +1,7 @@
 // What CLI commands need from the outside world, so each command stays testable without a terminal.
 import type { SipMessage } from '../core/model/sipMessage';
 import type { Finding } from '../core/model/finding';
+import type { MessageColumns } from '../core/index/messageColumns';
 
 export interface LoadedTrace {
   path: string;
@@ -15,12 +16,23 @@ export interface LoadedTrace {
 export interface CliDeps {
   /** One trace file, or several logs of the same calls merged into one trace (clock skew corrected). */
   loadTrace(paths: string | string[], opts: { dialect?: string }): Promise<LoadedTrace>;
+  /**
+   * A capture read into the compact message index (the fast path for big captures), or null when the file is not
+   * one the index accepts (the command then uses loadTrace). Absent in tests that drive only the full pipeline.
+   */
+  indexCapture?(path: string, refusedHeaders: readonly string[]): IndexedCapture | null;
   stdout(s: string): void;
   stderr(s: string): void;
   setExitCode(code: number): void;
   readTextFile(path: string): string;
   listDir(path: string): string[];
   cwd(): string;
+}
+
+export interface IndexedCapture {
+  format: 'pcap' | 'pcapng';
+  packets: number;
+  columns: MessageColumns;
 }
 
 /** Raised for unreadable or unrecognised input: the CLI prints its message on one line and exits 2. */

@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync, readdirSync } from 'node:fs';
 import { loadTraceFiles } from './loadTrace';
+import { indexCapture } from './indexCapture';
 import { TraceInputError, type CliDeps } from './cliDeps';
 import * as messages from './commands/messages';
 import * as dialogs from './commands/dialogs';
@@ -13,6 +14,7 @@ import * as diagram from './commands/diagram';
 
 const deps: CliDeps = {
   loadTrace: (paths, opts) => loadTraceFiles(typeof paths === 'string' ? [paths] : paths, opts),
+  indexCapture,
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   setExitCode: (code) => { process.exitCode = code; },

@@ -197,7 +197,7 @@ export class DiagramSession implements vscode.Disposable, RegisteredDiagram {
   }
 
   private async onMessage(message: FromWebviewMessage): Promise<void> {
-    if (message.type !== 'rendered' && message.type !== 'webviewError') touchDiagram(this);
+    if (message.type !== 'rendered' && message.type !== 'webviewError' && message.type !== 'renderTiming') touchDiagram(this);
     switch (message.type) {
       case 'select':
         this.selection = sanitizeSelection(message.selection);
@@ -251,7 +251,10 @@ export class DiagramSession implements vscode.Disposable, RegisteredDiagram {
         this.log.error(`${this.fileName}: webview: ${message.message}`);
         return;
       case 'rendered':
-        this.log.info(`${this.fileName}: page ${message.page + 1} drawn with ${message.arrows} arrows`);
+        this.log.info(`${this.fileName}: page ${message.page + 1} drawn with ${message.arrows} arrows in ${message.drawMs} ms${message.openMs === null ? '' : ` (${message.openMs} ms since the webview asked)`}`);
+        return;
+      case 'renderTiming':
+        this.log.info(`${this.fileName}: page ${message.page + 1} (${message.arrows} arrows, ${message.sourceLength} characters): bare mermaid.render ${message.bareRenderMs.join(', ')} ms; webview draw ${message.drawMs.join(', ')} ms`);
         return;
     }
   }
@@ -388,6 +391,8 @@ export class DiagramSession implements vscode.Disposable, RegisteredDiagram {
       // Through workspace.fs, so remote and virtual workspaces work.
       await this.confirmSize(uri);
       if (generation !== this.generation) return null;
+      // Shown at once: reading a big capture and handing it to the worker takes a moment before the first progress.
+      this.post({ type: 'progress', fraction: 0, label: `Reading ${this.fileName}` });
       const bytes = await vscode.workspace.fs.readFile(uri);
       const open = (onProgress: (fraction: number) => void, signal?: AbortSignal) =>
         this.worker.request({ op: 'openCapture', traceId: 'trace', fileName: this.fileName, bytes }, { onProgress, signal });
@@ -416,6 +421,8 @@ export class DiagramSession implements vscode.Disposable, RegisteredDiagram {
       }
     }
     if (!result || generation !== this.generation) return result?.info ?? null;
+    // The first page waits for correlation and the flow checks in the worker: say so until it arrives.
+    if (this.source.kind === 'capture') this.post({ type: 'progress', fraction: 1, label: `Correlating dialogs and checking flows in ${this.fileName}…` });
     this.lastFindings = result.findings;
     this.onFindings?.(result.findings);
     this.log.info(`${this.fileName}: ${result.info.messageCount} SIP messages, ${result.findings.length} findings, read in ${Date.now() - started} ms (${this.worker.threaded ? 'worker thread' : 'host thread'})`);

@@ -147,17 +147,38 @@ export interface ExportImageReply {
 /** Something failed inside the webview (mermaid error, CSP violation); the host logs it. */
 export interface WebviewErrorReport { type: 'webviewError'; message: string }
 /** The diagram finished rendering: how many arrows mermaid drew (the e2e tests and the host's log read it). */
-export interface RenderedReport { type: 'rendered'; arrows: number; page: number }
+export interface RenderedReport {
+  type: 'rendered';
+  arrows: number;
+  page: number;
+  /** Milliseconds from the 'diagram' message to the drawn, clickable SVG in the page. */
+  drawMs: number;
+  /** Milliseconds from the webview's own page or selection request to the drawn SVG (host and worker included);
+   * null when the diagram was pushed (first page, picker, settings). */
+  openMs: number | null;
+}
+/** Answer to 'measureRender': the page on screen drawn both ways, each run in turn, in milliseconds. */
+export interface RenderTimingReport {
+  type: 'renderTiming';
+  page: number;
+  arrows: number;
+  /** Characters of mermaid source. */
+  sourceLength: number;
+  /** A bare `mermaid.render` of the page's source (nothing inserted, nothing wired). */
+  bareRenderMs: number[];
+  /** The webview's own draw of the same source (parse, render, insert, wire arrows and lifelines). */
+  drawMs: number[];
+}
 
 export type FromWebviewMessage =
   | ReadyMessage | ShowPageRequest | GetMessageRequest | RevealMessage | RenameParticipantMessage | WebviewErrorReport | RenderedReport
-  | SelectRequest | PickSelectionMessage | ExportRequestMessage | OpenAnywayMessage | ExportImageReply;
+  | RenderTimingReport | SelectRequest | PickSelectionMessage | ExportRequestMessage | OpenAnywayMessage | ExportImageReply;
 
 // ── host → webview ──────────────────────────────────────────────────────────
 
 export interface DiagramMessage { type: 'diagram'; inReplyTo?: number; diagram: DiagramData }
 export interface MessageDetailsMessage { type: 'messageDetails'; inReplyTo: number; details: MessageDetails | null }
-/** Parsing progress of a big trace, 0…1. */
+/** Parsing progress of a big trace, 0…1; at 1 the label says what follows (correlation and checks) until the diagram arrives. */
 export interface ProgressMessage { type: 'progress'; fraction: number; label: string }
 /** The trace could not be read or rendered; shown in place of the diagram. */
 export interface TraceErrorMessage { type: 'traceError'; inReplyTo?: number; message: string }
@@ -176,7 +197,16 @@ export interface ExportImageRequest {
   source?: string;
 }
 
-export type ToWebviewMessage = DiagramMessage | MessageDetailsMessage | ProgressMessage | TraceErrorMessage | TooLargeMessage | ExportImageRequest;
+/**
+ * Times the page on screen: a bare `mermaid.render` of its source against the webview's own draw, `runs` times
+ * each; answered with 'renderTiming' (and on the diagram element's data-bare-render-ms / data-draw-runs-ms).
+ * The host never sends it: the e2e tests post it into the webview's window (issue 7's 1.5× render budget).
+ */
+export interface MeasureRenderRequest { type: 'measureRender'; runs: number }
+
+export type ToWebviewMessage =
+  | DiagramMessage | MessageDetailsMessage | ProgressMessage | TraceErrorMessage | TooLargeMessage | ExportImageRequest
+  | MeasureRenderRequest;
 
 /** The reply each request gets. */
 export interface ReplyOf {

@@ -2,8 +2,29 @@
 import type { Command } from 'commander';
 import { correlate } from '../../core/dialog/correlate';
 import { DEFAULT_CORRELATION_HEADERS } from '../../core/dialog/callLegs';
-import { buildDialogsReport, formatDialogsText } from '../../core/report/dialogsReport';
+import { buildDialogsReport, formatDialogsText, type DialogsReport } from '../../core/report/dialogsReport';
+import { dialogsReportFromIndex } from '../../core/index/indexedDialogs';
+import { prettyJsonPieces } from '../../core/report/prettyJson';
 import type { CliDeps } from '../cliDeps';
+
+/** Headers whose presence needs the full correlation (B2BUA leg evidence the index does not keep). */
+export function legEvidenceHeaders(correlationHeaders: readonly string[]): string[] {
+  return ['session-id', 'p-charging-vector', ...correlationHeaders];
+}
+
+/** The dialogs report from the compact index when the trace is one capture the index accepts, else null. */
+export function indexedDialogsReport(deps: CliDeps, paths: string[], dialect: string | undefined, correlationHeaders: readonly string[]): DialogsReport | null {
+  if (paths.length !== 1 || dialect !== undefined || !deps.indexCapture) return null;
+  const indexed = deps.indexCapture(paths[0], legEvidenceHeaders(correlationHeaders));
+  if (!indexed) return null;
+  return dialogsReportFromIndex({ path: paths[0], format: indexed.format, packets: indexed.packets }, indexed.columns);
+}
+
+/** JSON.stringify(report, null, 2) written piece by piece. */
+export function writePrettyJson(deps: CliDeps, report: object): void {
+  for (const piece of prettyJsonPieces(report)) deps.stdout(piece);
+  deps.stdout('\n');
+}
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -21,13 +42,21 @@ export function register(program: Command, deps: CliDeps): void {
       if (opts.format !== 'text' && opts.format !== 'json') {
         program.error(`unknown --format ${JSON.stringify(opts.format)} (expected text or json)`, { exitCode: 2 });
       }
+      const correlationHeaders = [...DEFAULT_CORRELATION_HEADERS, ...opts.correlationHeader];
+      const indexed = indexedDialogsReport(deps, path, opts.dialect, correlationHeaders);
+      if (indexed) {
+        if (opts.format === 'json') writePrettyJson(deps, indexed);
+        else deps.stdout(formatDialogsText(indexed));
+        return;
+      }
       const trace = await deps.loadTrace(path, { dialect: opts.dialect });
-      const corr = correlate(trace.messages, opts.correlationHeader.length ? { correlationHeaders: [...DEFAULT_CORRELATION_HEADERS, ...opts.correlationHeader] } : {});
+      const corr = correlate(trace.messages, opts.correlationHeader.length ? { correlationHeaders } : {});
       const readerFindings = trace.findings.map((f) => ({
         code: f.code, severity: f.severity, message: f.message, messages: f.messageIndex !== undefined ? [f.messageIndex] : [],
         ...(f.source ? { source: f.source } : {}),
       }));
       const report = buildDialogsReport({ path: trace.path, format: trace.format, packets: trace.packets }, corr, readerFindings);
-      deps.stdout(opts.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatDialogsText(report));
+      if (opts.format === 'json') writePrettyJson(deps, report);
+      else deps.stdout(formatDialogsText(report));
     });
 }

@@ -38,7 +38,7 @@ const NULL_UUID = '00000000000000000000000000000000';
  * The calling party as legs show it: a telephone number by its last 9 digits (national/international forms differ), else
  * the user part. An anonymous From (RFC 3323 §4.1.1.3, RFC 3261 §8.1.1.3 `anonymous.invalid`) names nobody, so it links nothing.
  */
-function callerKey(uri: string | null): string | null {
+export function callerKey(uri: string | null): string | null {
   if (!uri) return null;
   const { user, host } = parseUriParts(uri);
   if (!user || host.endsWith('anonymous.invalid') || user.toLowerCase() === 'anonymous') return null;

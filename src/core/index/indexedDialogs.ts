@@ -1,0 +1,372 @@
+// The `dialogs` report computed on the compact index (plainCaptureIndex): the same rules as src/core/dialog —
+// transactions by top Via branch + sent-by + method (RFC 3261 §17), hops by Call-ID + CSeq + bottom Via, dialogs by
+// Call-ID + tags (§12) with their states, forks and B2BUA legs linked by caller and timing — over typed arrays and
+// interned string ids, with no object per message. A test holds the result equal to the full correlation's report on
+// every capture the index accepts. What the index refuses (subscriptions, REFER, correlation headers, RFC 2543
+// branches, captured duplicates) never reaches this file.
+import type { DialogsReport } from '../report/dialogsReport';
+import type { TraceInfo, TraceFinding } from '../report/checkReport';
+import { callerKey, type LegLink } from '../dialog/callLegs';
+import type { MessageColumns } from './messageColumns';
+
+const ROLE_REQUEST = 0, ROLE_RESPONSE = 1, ROLE_ACK = 2;
+
+/** Grows-by-doubling Int32 column. */
+class IntColumn {
+  data = new Int32Array(1024);
+  length = 0;
+  push(v: number): number {
+    if (this.length === this.data.length) {
+      const d = new Int32Array(this.data.length * 2);
+      d.set(this.data);
+      this.data = d;
+    }
+    this.data[this.length] = v;
+    return this.length++;
+  }
+}
+
+interface IndexedDialog {
+  id: number; callId: string; localTag: string; remoteTag: string | null; method: string | null;
+  caller: string | null; callee: string | null;
+  messages: number[]; states: { state: string; logical: number; cause: string }[]; state: string;
+  terminatedBy: { state: string; logical: number; cause: string } | null; forks: number[];
+}
+
+export interface IndexedCorrelationOptions {
+  /** Seconds between two INVITEs of one caller for a URI-plus-timing link (callLegs' default: 2). */
+  uriTimingWindow?: number;
+}
+
+export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, options: IndexedCorrelationOptions = {}): DialogsReport {
+  const n = cols.count;
+  const str = cols.strings;
+  const text = (id: number): string => str.strings[id];
+  const ACK = str.internString('ACK');
+  const INVITE = str.internString('INVITE');
+  const CANCEL = str.internString('CANCEL');
+  const BYE = str.internString('BYE');
+  const { kind, method, status, callId, cseq, fromTag, toTag, time } = cols;
+
+  // Time order (messageOrder.ts): a capture is nearly always in order already.
+  let order: Int32Array = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  let sorted = true;
+  for (let i = 1; i < n; i++) if (time[i] < time[i - 1]) { sorted = false; break; }
+  if (!sorted) order = Int32Array.from(Array.from(order).sort((a, b) => time[a] - time[b] || a - b));
+  const rank = new Int32Array(n);
+  for (let r = 0; r < n; r++) rank[order[r]] = r;
+
+  // Transactions and copy groups (transactions.ts). Copies of a group are a linked list through nextCopy.
+  const groupOf = new Int32Array(n).fill(-1);
+  const nextCopy = new Int32Array(n).fill(-1);
+  const gTx = new IntColumn(), gRole = new IntColumn(), gFirst = new IntColumn(), gLast = new IntColumn(), gCount = new IntColumn();
+  const txMethod = new IntColumn(), txRequest = new IntColumn(), txAck = new IntColumn(), txFinal = new IntColumn(), txCancel = new IntColumn();
+  const txBranch = new IntColumn(), txSentBy = new IntColumn();
+  const txByKey = new Map<string, number>();
+  const responseGroup = new Map<string, number>();
+  const newGroup = (tx: number, role: number, index: number): number => {
+    const g = gTx.push(tx);
+    gRole.push(role); gFirst.push(index); gLast.push(index); gCount.push(1);
+    groupOf[index] = g;
+    return g;
+  };
+  const addCopy = (g: number, index: number): void => {
+    nextCopy[gLast.data[g]] = index;
+    gLast.data[g] = index;
+    gCount.data[g]++;
+    groupOf[index] = g;
+  };
+  for (let r = 0; r < n; r++) {
+    const i = order[r];
+    const m = method[i];
+    const key = `${cols.topBranch[i]}|${cols.topSentBy[i]}|${m === ACK ? INVITE : m}`;
+    let tx = txByKey.get(key);
+    if (tx === undefined) {
+      tx = txMethod.push(m);
+      txRequest.push(-1); txAck.push(-1); txFinal.push(0); txCancel.push(-1);
+      txBranch.push(cols.topBranch[i]); txSentBy.push(cols.topSentBy[i]);
+      txByKey.set(key, tx);
+    }
+    if (kind[i] === 0) {
+      if (m === ACK && txMethod.data[tx] === INVITE) {
+        if (txAck.data[tx] < 0) txAck.data[tx] = newGroup(tx, ROLE_ACK, i);
+        else addCopy(txAck.data[tx], i);
+      } else if (txRequest.data[tx] < 0) {
+        txRequest.data[tx] = newGroup(tx, ROLE_REQUEST, i);
+      } else addCopy(txRequest.data[tx], i);
+    } else {
+      const rk = `${tx}|${status[i]}|${toTag[i]}`;
+      const g = responseGroup.get(rk);
+      if (g === undefined) responseGroup.set(rk, newGroup(tx, ROLE_RESPONSE, i));
+      else addCopy(g, i);
+      if (status[i] >= 200 && txFinal.data[tx] === 0) txFinal.data[tx] = status[i];
+    }
+  }
+  // CANCEL ↔ INVITE: same branch and sent-by (RFC 3261 §9.1).
+  for (let tx = 0; tx < txMethod.length; tx++) {
+    if (txMethod.data[tx] !== CANCEL) continue;
+    const invite = txByKey.get(`${txBranch.data[tx]}|${txSentBy.data[tx]}|${INVITE}`);
+    if (invite !== undefined) txCancel.data[invite] = tx;
+  }
+
+  // Logical messages: one per hop key (hops.ts); hop groups of a logical message are a linked list through gNextHop.
+  const gNextHop = new Int32Array(gTx.length).fill(-1);
+  const lFirst = new IntColumn(), lHopHead = new IntColumn(), lHopTail = new IntColumn(), lCount = new IntColumn();
+  const logicalByKey = new Map<string, number>();
+  const seenGroup = new Uint8Array(gTx.length);
+  for (let r = 0; r < n; r++) {
+    const g = groupOf[order[r]];
+    if (seenGroup[g]) continue;
+    seenGroup[g] = 1;
+    const i = gFirst.data[g];
+    const m = method[i];
+    const role = gRole.data[g];
+    const base = `${callId[i]}|${cseq[i]}|${m}`;
+    // CANCEL and ACK to a non-2xx response are hop-by-hop (RFC 3261 §16.10, §17.1.1.3).
+    const origin = m === CANCEL || role === ROLE_ACK
+      ? `h|${fromTag[i]}|${role === ROLE_ACK ? toTag[i] : ''}`
+      : `${cols.bottomBranch[i]}|${cols.bottomSentBy[i]}`;
+    const key = kind[i] === 0 ? `q|${role}|${base}|${origin}` : `r|${base}|${origin}|${status[i]}|${toTag[i]}`;
+    const lid = logicalByKey.get(key);
+    if (lid === undefined) {
+      const id = lFirst.push(i);
+      lHopHead.push(g); lHopTail.push(g); lCount.push(gCount.data[g]);
+      logicalByKey.set(key, id);
+    } else {
+      gNextHop[lHopTail.data[lid]] = g;
+      lHopTail.data[lid] = g;
+      lCount.data[lid] += gCount.data[g];
+    }
+  }
+  const copiesOf = (g: number): number[] => {
+    const out: number[] = [];
+    for (let c = gFirst.data[g]; c >= 0; c = nextCopy[c]) out.push(c);
+    return out;
+  };
+  const indexesOf = (lid: number, out: number[]): void => {
+    for (let g = lHopHead.data[lid]; g >= 0; g = gNextHop[g]) for (let c = gFirst.data[g]; c >= 0; c = nextCopy[c]) out.push(c);
+  };
+  const txOfMessage = (i: number): number => gTx.data[groupOf[i]];
+
+  // Dialogs (dialogs.ts), over logical messages in time order: logical ids are already in rank order.
+  const dialogs: IndexedDialog[] = [];
+  const dialogByKey = new Map<string, number>();
+  interface Attempt { request: number; dialogs: number[]; extra: number[] }
+  const attempts = new Map<string, Attempt>();
+  const setState = (d: IndexedDialog, state: string, lid: number, cause: string): void => {
+    if (d.state === state || d.state === 'terminated') return;
+    const change = { state, logical: lid, cause };
+    d.states.push(change);
+    d.state = state;
+    if (state === 'terminated') d.terminatedBy = change;
+  };
+  const attach = (d: IndexedDialog, lid: number): void => {
+    if (d.messages[d.messages.length - 1] !== lid) d.messages.push(lid);
+  };
+  const pairKey = (call: number, a: number, b: number): string => (a < b ? `${call}|${a}|${b}` : `${call}|${b}|${a}`);
+  const newDialog = (call: number, local: number, remote: number, creating: number): IndexedDialog => {
+    const req = creating >= 0 ? lFirst.data[creating] : -1;
+    const d: IndexedDialog = {
+      id: dialogs.length, callId: text(call), localTag: text(local), remoteTag: remote < 0 ? null : text(remote),
+      method: req >= 0 ? text(method[req]) : null,
+      caller: req >= 0 ? text(cols.fromUri[req]) : null, callee: req >= 0 ? text(cols.toUri[req]) : null,
+      messages: [], states: [], state: 'trying', terminatedBy: null, forks: [],
+    };
+    dialogs.push(d);
+    if (remote >= 0) dialogByKey.set(pairKey(call, local, remote), d.id);
+    return d;
+  };
+  const dialogForAnswer = (att: Attempt, call: number, remote: number): IndexedDialog => {
+    const req = lFirst.data[att.request];
+    const existing = dialogByKey.get(pairKey(call, fromTag[req], remote));
+    if (existing !== undefined) return dialogs[existing];
+    const d = newDialog(call, fromTag[req], remote, att.request);
+    attach(d, att.request);
+    for (const x of att.extra) attach(d, x);
+    for (const other of att.dialogs) {
+      dialogs[other].forks.push(d.id);
+      d.forks.push(other);
+    }
+    att.dialogs.push(d.id);
+    return d;
+  };
+  for (let lid = 0; lid < lFirst.length; lid++) {
+    const i = lFirst.data[lid];
+    const m = method[i];
+    const call = callId[i];
+    const attemptKey = `${call}|${fromTag[i]}|${cseq[i]}`;
+    if (kind[i] === 0 && toTag[i] < 0) {
+      if (m === INVITE) {
+        if (!attempts.has(attemptKey)) attempts.set(attemptKey, { request: lid, dialogs: [], extra: [] });
+      } else if (m === CANCEL) {
+        const att = attempts.get(attemptKey);
+        if (att) {
+          att.extra.push(lid);
+          for (const d of att.dialogs) attach(dialogs[d], lid);
+        }
+      }
+      continue;
+    }
+    if (kind[i] === 1 && (toTag[i] < 0 || m === CANCEL)) {
+      const att = attempts.get(attemptKey);
+      if (att) {
+        att.extra.push(lid);
+        for (const d of att.dialogs) attach(dialogs[d], lid);
+      }
+      continue;
+    }
+    const att = kind[i] === 1 ? attempts.get(attemptKey) : undefined;
+    if (att && method[lFirst.data[att.request]] === m) {
+      const d = dialogForAnswer(att, call, toTag[i]);
+      attach(d, lid);
+      const s = status[i];
+      if (s < 200) {
+        if (s > 100 && d.state === 'trying') setState(d, 'early', lid, `provisional:${s}`);
+      } else if (s < 300) {
+        setState(d, 'confirmed', lid, `2xx:${s}`);
+      } else if (d.state !== 'confirmed') {
+        // A non-2xx final response ends the early dialogs of the request; after a CANCEL the 487 does (RFC 3261 §9.1).
+        setState(d, 'terminated', lid, txCancel.data[txOfMessage(i)] >= 0 ? 'cancel' : `non-2xx:${s}`);
+      }
+      continue;
+    }
+    const did = dialogByKey.get(pairKey(call, fromTag[i], toTag[i]));
+    let d: IndexedDialog;
+    if (did === undefined) {
+      // The trace starts inside this dialog.
+      d = newDialog(call, fromTag[i], toTag[i], -1);
+      d.caller = kind[i] === 0 ? text(cols.fromUri[i]) : text(cols.toUri[i]);
+      d.callee = kind[i] === 0 ? text(cols.toUri[i]) : text(cols.fromUri[i]);
+      setState(d, 'confirmed', lid, 'seen-mid-dialog');
+    } else d = dialogs[did];
+    attach(d, lid);
+    if (kind[i] === 0) {
+      if (m === BYE) setState(d, 'terminated', lid, 'bye');
+    } else if (d.state === 'trying' && status[i] >= 200 && status[i] < 300) setState(d, 'confirmed', lid, `2xx:${status[i]}`);
+  }
+  for (const att of attempts.values()) {
+    if (att.dialogs.length) continue;
+    const req = lFirst.data[att.request];
+    const d = newDialog(callId[req], fromTag[req], -1, att.request);
+    attach(d, att.request);
+    for (const x of att.extra) attach(d, x);
+    const tx = txOfMessage(req);
+    const final = txFinal.data[tx];
+    if (final >= 300) {
+      const last = att.extra.length ? att.extra[att.extra.length - 1] : att.request;
+      setState(d, 'terminated', last, txCancel.data[tx] >= 0 ? 'cancel' : `non-2xx:${final}`);
+    }
+  }
+
+  const first = (lid: number): number => lFirst.data[lid];
+  const scratch: number[] = [];
+  const reportDialogs: DialogsReport['dialogs'] = dialogs.map((d) => {
+    d.messages.sort((a, b) => a - b);
+    scratch.length = 0;
+    for (const lid of d.messages) indexesOf(lid, scratch);
+    return {
+      id: d.id, callId: d.callId, localTag: d.localTag, remoteTag: d.remoteTag, method: d.method, usage: 'invite' as const,
+      caller: d.caller, callee: d.callee, state: d.state as DialogsReport['dialogs'][number]['state'],
+      states: d.states.map((s) => ({ state: s.state, cause: s.cause, message: first(s.logical) })),
+      terminatedBy: d.terminatedBy ? { cause: d.terminatedBy.cause, message: first(d.terminatedBy.logical) } : null,
+      subscriptions: [],
+      forks: d.forks.slice(),
+      messages: [...new Set(scratch)].sort((a, b) => a - b),
+    };
+  });
+
+  const folded: DialogsReport['folded'] = [];
+  let retransmissions = 0;
+  for (let lid = 0; lid < lFirst.length; lid++) {
+    if (lCount.data[lid] < 2) continue;
+    const hops: number[][] = [];
+    const retrans: number[] = [];
+    for (let g = lHopHead.data[lid]; g >= 0; g = gNextHop[g]) {
+      const copies = copiesOf(g);
+      hops.push(copies);
+      for (let k = 1; k < copies.length; k++) retrans.push(copies[k]);
+    }
+    retransmissions += retrans.length;
+    folded.push({ message: first(lid), hops, retransmissions: retrans.sort((a, b) => a - b), duplicates: [] });
+  }
+
+  const findings: TraceFinding[] = [];
+  let moved = 0;
+  for (let r = 1; r < n; r++) if (order[r] < order[r - 1]) moved++;
+  if (moved) {
+    findings.push({ code: 'trace.reordered', severity: 'info', message: `${moved} message(s) appear in the trace before earlier-timestamped ones; correlation uses timestamp order, as a merged capture's clocks require.`, messages: [] });
+  }
+  if (retransmissions) {
+    findings.push({ code: 'trace.retransmissions-folded', severity: 'info', message: `${retransmissions} retransmission(s) were folded into their original message (RFC 3261 §17 transaction matching).`, messages: [] });
+  }
+  return { trace, dialogs: reportDialogs, calls: linkByCaller(cols, order, options.uriTimingWindow ?? 2), refers: [], folded, findings };
+}
+
+/** B2BUA legs by caller and timing (callLegs.ts, the only evidence a trace the index accepts can carry). */
+function linkByCaller(cols: MessageColumns, order: Int32Array, window: number): DialogsReport['calls'] {
+  const INVITE = cols.strings.internString('INVITE');
+  const callIds: string[] = [];
+  const slot = new Map<number, number>();
+  const parent: number[] = [];
+  const links: LegLink[] = [];
+  const callers = new Map<number, string | null>();
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      parent[x] = parent[parent[x]];
+      x = parent[x];
+    }
+    return x;
+  };
+  const invitesByUsers = new Map<string, { slot: number; index: number; time: number }[]>();
+  for (let r = 0; r < order.length; r++) {
+    const i = order[r];
+    const call = cols.callId[i];
+    let s = slot.get(call);
+    if (s === undefined) {
+      s = callIds.length;
+      slot.set(call, s);
+      callIds.push(cols.strings.strings[call]);
+      parent.push(s);
+    }
+    if (cols.kind[i] !== 0 || cols.method[i] !== INVITE || cols.toTag[i] >= 0) continue;
+    let caller = callers.get(cols.fromUri[i]);
+    if (caller === undefined) callers.set(cols.fromUri[i], (caller = callerKey(cols.strings.strings[cols.fromUri[i]])));
+    if (!caller) continue;
+    const t = cols.time[i];
+    const srcIp = cols.endpoints[cols.src[i]].ip;
+    const list = invitesByUsers.get(`${caller}|${srcIp}`);
+    for (let k = (list?.length ?? 0) - 1; k >= 0 && t - list![k].time <= window; k--) {
+      const prev = list![k];
+      if (prev.slot === s) continue;
+      const ra = find(prev.slot);
+      const rb = find(s);
+      if (ra !== rb) {
+        parent[Math.max(ra, rb)] = Math.min(ra, rb);
+        links.push({ callIds: [callIds[prev.slot], callIds[s]], evidence: 'uri-timing', value: `caller ${caller} via ${srcIp}`, messages: [prev.index, i] });
+      }
+      break;
+    }
+    const key = `${caller}|${cols.endpoints[cols.dst[i]].ip}`;
+    const sent = invitesByUsers.get(key);
+    if (sent) sent.push({ slot: s, index: i, time: t });
+    else invitesByUsers.set(key, [{ slot: s, index: i, time: t }]);
+  }
+  if (links.length === 0) return [];
+  const byRoot = new Map<number, { callIds: string[]; links: LegLink[] }>();
+  const groups: { callIds: string[]; links: LegLink[] }[] = [];
+  const groupOfCall = new Map<string, { callIds: string[]; links: LegLink[] }>();
+  for (let s = 0; s < callIds.length; s++) {
+    const r = find(s);
+    let g = byRoot.get(r);
+    if (!g) {
+      g = { callIds: [], links: [] };
+      byRoot.set(r, g);
+      groups.push(g);
+    }
+    g.callIds.push(callIds[s]);
+    groupOfCall.set(callIds[s], g);
+  }
+  for (const l of links) groupOfCall.get(l.callIds[0])!.links.push(l);
+  return groups.filter((g) => g.callIds.length > 1);
+}

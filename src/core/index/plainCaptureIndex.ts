@@ -1,0 +1,220 @@
+// The fast path for big captures: pcap / pcapng records of SIP over UDP in IPv4 (Ethernet or Linux cooked link
+// layer, no fragments, nothing cut by the snaplen), each datagram one plain message (plainSipScan), read chunk by
+// chunk into a MessageColumns index without keeping the file's bytes. This is what a load test or a probe on a
+// signalling VLAN records. The first record or message outside that form ends the fast path with the reason, and
+// the caller reads the file with the full pipeline (readCapture), which handles everything else; so the fast path
+// never reports a finding, and never has to decide anything the full pipeline would decide differently.
+import type { Endpoint, TransportPayload } from '../model/packet';
+import { DuplicateDetector } from '../capture/extractDuplicates';
+import { MAX_RECORD_BYTES } from '../pcap/limits';
+import { MessageColumns } from './messageColumns';
+import { HeaderNames, scanPlainSip, type PlainScanOptions } from './plainSipScan';
+
+export type PlainIndexOutcome =
+  | { plain: true; format: 'pcap' | 'pcapng'; packets: number; columns: MessageColumns }
+  | { plain: false; reason: string };
+
+const PCAPNG_SHB = 0x0a0d0d0a;
+const PCAPNG_IDB = 1;
+const PCAPNG_EPB = 6;
+/** Blocks the full reader skips without a finding: NRB, ISB, systemd journal, DSB, custom (pcapngReader). */
+const PCAPNG_SKIPPED = new Set([0x4, 0x5, 0x9, 0xa, 0xbad, 0x40000bad]);
+const LINKTYPE_ETHERNET = 1;
+const LINKTYPE_LINUX_SLL = 113;
+
+interface Interface { linkType: number; unitsPerSecond: number; offsetSeconds: number }
+
+export class PlainCaptureIndexer {
+  readonly columns = new MessageColumns();
+  private readonly names: HeaderNames;
+  private readonly duplicates = new DuplicateDetector();
+  private format: 'pcap' | 'pcapng' | null = null;
+  private reason: string | null = null;
+  private carry: Uint8Array = new Uint8Array(0);
+  private frame = 0;
+  // pcap
+  private headerRead = false;
+  private little = true;
+  private nanos = false;
+  private recordHeader = 16;
+  private snaplen = 0;
+  private linkType = 0;
+  // pcapng
+  private interfaces: Interface[] = [];
+
+  constructor(options: PlainScanOptions) {
+    this.names = new HeaderNames(options.refusedHeaders);
+  }
+
+  /** Feeds the next chunk; false once the capture is known not to be plain (the rest need not be read). */
+  push(chunk: Uint8Array): boolean {
+    if (this.reason !== null) return false;
+    let b = chunk;
+    if (this.carry.length > 0) {
+      b = new Uint8Array(this.carry.length + chunk.length);
+      b.set(this.carry, 0);
+      b.set(chunk, this.carry.length);
+    }
+    const used = this.walk(b);
+    this.carry = used < b.length ? b.slice(used) : new Uint8Array(0);
+    return this.reason === null;
+  }
+
+  end(): PlainIndexOutcome {
+    if (this.reason === null && this.carry.length > 0) this.reason = 'the file ends inside a record';
+    if (this.reason === null && this.format === null) this.reason = 'not a capture';
+    if (this.reason === null && this.columns.count === 0) this.reason = 'no SIP message';
+    if (this.reason !== null) return { plain: false, reason: this.reason };
+    return { plain: true, format: this.format!, packets: this.frame, columns: this.columns };
+  }
+
+  private stop(why: string): number {
+    this.reason = `frame ${this.frame}: ${why}`;
+    return 0;
+  }
+
+  private refuse(why: string): false {
+    this.stop(why);
+    return false;
+  }
+
+  /** Reads every complete record of b; returns how many bytes were used. */
+  private walk(b: Uint8Array): number {
+    if (this.format === null) {
+      if (b.length < 4) return 0;
+      const be = (b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3]) >>> 0;
+      if (be === PCAPNG_SHB) this.format = 'pcapng';
+      else this.format = 'pcap';
+    }
+    return this.format === 'pcap' ? this.walkPcap(b) : this.walkPcapng(b);
+  }
+
+  private u32(b: Uint8Array, p: number, little = this.little): number {
+    return little ? (b[p] | b[p + 1] << 8 | b[p + 2] << 16 | b[p + 3] << 24) >>> 0 : (b[p] << 24 | b[p + 1] << 16 | b[p + 2] << 8 | b[p + 3]) >>> 0;
+  }
+
+  private walkPcap(b: Uint8Array): number {
+    let p = 0;
+    if (!this.headerRead) {
+      if (b.length < 24) return 0;
+      const le = this.u32(b, 0, true);
+      const be = this.u32(b, 0, false);
+      const magics = [0xa1b2c3d4, 0xa1b23c4d, 0xa1b2cd34];
+      if (magics.includes(le)) this.little = true;
+      else if (magics.includes(be)) this.little = false;
+      else return this.stop('not a pcap or pcapng file');
+      const magic = this.little ? le : be;
+      this.nanos = magic === 0xa1b23c4d;
+      this.recordHeader = magic === 0xa1b2cd34 ? 24 : 16;
+      this.snaplen = this.u32(b, 16);
+      this.linkType = this.u32(b, 20) & 0x0fffffff;
+      this.headerRead = true;
+      p = 24;
+    }
+    const h = this.recordHeader;
+    while (p + h <= b.length) {
+      const incl = this.u32(b, p + 8);
+      if (incl > MAX_RECORD_BYTES || (this.snaplen > 0 && incl > this.snaplen)) return this.stop('a record larger than the snaplen');
+      if (p + h + incl > b.length) break;
+      this.frame++;
+      if (this.u32(b, p + 12) !== incl) return this.stop('a packet cut by the snaplen');
+      const time = this.u32(b, p) + this.u32(b, p + 4) / (this.nanos ? 1e9 : 1e6);
+      if (!this.packet(b, p + h, p + h + incl, this.linkType, time)) return 0;
+      p += h + incl;
+    }
+    return p;
+  }
+
+  private walkPcapng(b: Uint8Array): number {
+    let p = 0;
+    while (p + 12 <= b.length) {
+      let type = this.u32(b, p);
+      if (this.u32(b, p, false) === PCAPNG_SHB) {
+        type = PCAPNG_SHB;
+        if (this.u32(b, p + 8, true) === 0x1a2b3c4d) this.little = true;
+        else if (this.u32(b, p + 8, false) === 0x1a2b3c4d) this.little = false;
+        else return this.stop('a section header without the byte-order magic');
+      }
+      const length = this.u32(b, p + 4);
+      if (length < 12 || length % 4 !== 0 || length > MAX_RECORD_BYTES + 64) return this.stop('a block with an impossible length');
+      if (p + length > b.length) break;
+      if (this.u32(b, p + length - 4) !== length) return this.stop('a block whose trailing length differs');
+      if (type === PCAPNG_SHB) {
+        if (length < 28) return this.stop('a short section header');
+        this.interfaces = [];
+      } else if (type === PCAPNG_IDB) {
+        if (length < 20) return this.stop('a short interface block');
+        this.interfaces.push(this.readInterface(b, p, length));
+      } else if (type === PCAPNG_EPB) {
+        if (length < 32) return this.stop('a short packet block');
+        this.frame++;
+        const iface = this.interfaces[this.u32(b, p + 8)];
+        const capLen = this.u32(b, p + 20);
+        if (!iface) return this.stop('a packet of an undeclared interface');
+        if (capLen > length - 32) return this.stop('a packet longer than its block');
+        if (this.u32(b, p + 24) !== capLen) return this.stop('a packet cut by the snaplen');
+        const time = (this.u32(b, p + 12) * 4294967296 + this.u32(b, p + 16)) / iface.unitsPerSecond + iface.offsetSeconds;
+        if (!this.packet(b, p + 28, p + 28 + capLen, iface.linkType, time)) return 0;
+      } else if (!PCAPNG_SKIPPED.has(type)) {
+        return this.stop(`a pcapng block of type 0x${type.toString(16)}`);
+      }
+      p += length;
+    }
+    return p;
+  }
+
+  /** if_tsresol and if_tsoffset as pcapngReader reads them (pcapng §4.2). */
+  private readInterface(b: Uint8Array, p: number, length: number): Interface {
+    const linkType = this.little ? b[p + 8] | b[p + 9] << 8 : b[p + 8] << 8 | b[p + 9];
+    const info: Interface = { linkType, unitsPerSecond: 1e6, offsetSeconds: 0 };
+    const v = new DataView(b.buffer, b.byteOffset + p, length);
+    let o = 16;
+    const end = length - 4;
+    while (o + 4 <= end) {
+      const code = v.getUint16(o, this.little);
+      const len = v.getUint16(o + 2, this.little);
+      if (code === 0 || o + 4 + len > end) break;
+      if (code === 9 && len >= 1) {
+        const r = b[p + o + 4];
+        info.unitsPerSecond = r & 0x80 ? 2 ** (r & 0x7f) : 10 ** r;
+      } else if (code === 14 && len >= 8) {
+        info.offsetSeconds = Number(v.getBigInt64(o + 4, this.little));
+      }
+      o += 4 + ((len + 3) & ~3);
+    }
+    return info;
+  }
+
+  /** One frame: link layer, IPv4, UDP, then the datagram as one plain SIP message. */
+  private packet(b: Uint8Array, s: number, e: number, linkType: number, time: number): boolean {
+    let ip: number;
+    if (linkType === LINKTYPE_ETHERNET) {
+      if (e - s < 14 || b[s + 12] !== 0x08 || b[s + 13] !== 0x00) return this.refuse('not IPv4 over Ethernet');
+      ip = s + 14;
+    } else if (linkType === LINKTYPE_LINUX_SLL) {
+      if (e - s < 16 || b[s + 14] !== 0x08 || b[s + 15] !== 0x00) return this.refuse('not IPv4 in a Linux cooked header');
+      ip = s + 16;
+    } else {
+      return this.refuse(`link type ${linkType}`);
+    }
+    if (e - ip < 28 || b[ip] !== 0x45 || b[ip + 9] !== 17) return this.refuse('not UDP in an IPv4 header without options');
+    if (((b[ip + 6] & 0x3f) | b[ip + 7]) !== 0) return this.refuse('an IP fragment');
+    const total = b[ip + 2] << 8 | b[ip + 3];
+    const udp = ip + 20;
+    const udpLength = b[udp + 4] << 8 | b[udp + 5];
+    if (total > e - ip || udpLength !== total - 20 || udpLength < 8) return this.refuse('IPv4/UDP lengths that do not agree');
+    const payload = udp + 8;
+    const payloadEnd = udp + udpLength;
+    const cols = this.columns;
+    const src = cols.ipv4Endpoint(this.u32(b, ip + 12, false), b[udp] << 8 | b[udp + 1]);
+    const dst = cols.ipv4Endpoint(this.u32(b, ip + 16, false), b[udp + 2] << 8 | b[udp + 3]);
+    const datagram: TransportPayload = {
+      frame: this.frame, time, src: cols.endpoints[src] as Endpoint, dst: cols.endpoints[dst] as Endpoint, transport: 'UDP',
+      payload: b.subarray(payload, payloadEnd), frameOffset: payload - s, ipId: b[ip + 4] << 8 | b[ip + 5],
+    };
+    if (this.duplicates.check(datagram) !== null) return this.refuse('a packet captured twice');
+    const why = scanPlainSip(b, payload, payloadEnd, cols, this.names, time, this.frame, src, dst);
+    if (why !== null) return this.refuse(`not a plain SIP message (${why})`);
+    return true;
+  }
+}

@@ -1,0 +1,143 @@
+// The compact index is a fast path, never a second opinion: on every capture it accepts (ours and the public
+// corpus), its dialogs report must equal the full pipeline's (readCapture → correlate → buildDialogsReport), and every
+// message its scanner accepts must be one the full parser reads with no issue and the same correlation keys.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readCapture } from '../../../src/core/capture/readCapture';
+import { correlate } from '../../../src/core/dialog/correlate';
+import { DEFAULT_CORRELATION_HEADERS } from '../../../src/core/dialog/callLegs';
+import { buildDialogsReport } from '../../../src/core/report/dialogsReport';
+import { PlainCaptureIndexer } from '../../../src/core/index/plainCaptureIndex';
+import { dialogsReportFromIndex } from '../../../src/core/index/indexedDialogs';
+import { MessageColumns } from '../../../src/core/index/messageColumns';
+import { HeaderNames, scanPlainSip } from '../../../src/core/index/plainSipScan';
+import { parseSipMessage } from '../../../src/core/sip/parseSipMessage';
+import { corpusCaptures, corpusDir, filesUnder, repoCaptures, repoRoot } from '../../support/paths';
+
+const REFUSED = ['session-id', 'p-charging-vector', ...DEFAULT_CORRELATION_HEADERS];
+
+function* chunks(bytes: Uint8Array, size: number): Generator<Uint8Array> {
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
+
+function indexFile(bytes: Uint8Array, chunkSize: number) {
+  const indexer = new PlainCaptureIndexer({ refusedHeaders: REFUSED });
+  for (const c of chunks(bytes, chunkSize)) if (!indexer.push(c)) break;
+  return indexer.end();
+}
+
+const captures = [...repoCaptures(), ...corpusCaptures()];
+const loadCaptures = [join(repoRoot, 'test/captures/index/load-udp.pcap'), join(repoRoot, 'test/captures/index/load-udp-lost.pcapng')];
+
+test('the index accepts the load-test captures, and its dialogs report equals the full pipeline’s', () => {
+  for (const path of loadCaptures) {
+    const bytes = new Uint8Array(readFileSync(path));
+    const full = readCapture(chunks(bytes, 1 << 20));
+    const expected = buildDialogsReport({ path, format: full.format!, packets: full.packets }, correlate(full.messages), full.findings.map((f) => ({ code: f.code, severity: f.severity, message: f.message, messages: f.messageIndex !== undefined ? [f.messageIndex] : [] })));
+    // Odd chunk sizes put record boundaries inside chunks.
+    for (const size of [1 << 20, 4093, 97]) {
+      const outcome = indexFile(bytes, size);
+      assert.ok(outcome.plain, `${path}: ${outcome.plain ? '' : outcome.reason}`);
+      assert.equal(outcome.columns.count, full.messages.length);
+      const actual = dialogsReportFromIndex({ path, format: outcome.format, packets: outcome.packets }, outcome.columns);
+      assert.deepEqual(actual, expected, path);
+    }
+  }
+  // The lossy run retransmits: the fast path must fold those as the full correlation does.
+  const lossy = indexFile(new Uint8Array(readFileSync(loadCaptures[1])), 1 << 20);
+  assert.ok(lossy.plain);
+  const report = dialogsReportFromIndex({ path: 'x', format: lossy.format, packets: lossy.packets }, lossy.columns);
+  assert.ok(report.folded.length > 5, `retransmissions folded: ${report.folded.length}`);
+  assert.ok(report.dialogs.length >= 100);
+});
+
+test('on every capture of the repo and the public corpus: accepted ⇒ the same report as the full pipeline; refused ⇒ a reason', () => {
+  let accepted = 0;
+  for (const path of captures) {
+    const bytes = new Uint8Array(readFileSync(path));
+    const outcome = indexFile(bytes, 65536);
+    if (!outcome.plain) {
+      assert.match(outcome.reason, /\S/);
+      continue;
+    }
+    accepted++;
+    const full = readCapture(chunks(bytes, 1 << 20));
+    assert.deepEqual(full.findings, [], `${path}: the index accepted a capture the full reader has findings for`);
+    const expected = buildDialogsReport({ path, format: full.format!, packets: full.packets }, correlate(full.messages), []);
+    assert.deepEqual(dialogsReportFromIndex({ path, format: outcome.format, packets: outcome.packets }, outcome.columns), expected, path);
+  }
+  assert.ok(accepted >= 2, `captures accepted: ${accepted}`);
+});
+
+/** Every SIP message the full pipeline finds in the captures, plus the RFC 4475 / torture messages of the corpus. */
+function allMessageBytes(): { where: string; bytes: Uint8Array }[] {
+  const out: { where: string; bytes: Uint8Array }[] = [];
+  for (const path of captures) {
+    const full = readCapture(chunks(new Uint8Array(readFileSync(path)), 1 << 20));
+    for (const m of full.messages) out.push({ where: `${path} #${m.index}`, bytes: m.raw });
+  }
+  for (const path of filesUnder(join(corpusDir, 'torture'), () => true)) out.push({ where: path, bytes: new Uint8Array(readFileSync(path)) });
+  for (const path of filesUnder(join(repoRoot, 'test/fuzz/regressions'), () => true)) out.push({ where: path, bytes: new Uint8Array(readFileSync(path)) });
+  return out;
+}
+
+test('every message the fast scanner accepts is read by the full parser with no issue and the same keys', () => {
+  const names = new HeaderNames(REFUSED);
+  let accepted = 0;
+  let refused = 0;
+  for (const { where, bytes } of allMessageBytes()) {
+    const cols = new MessageColumns();
+    const why = scanPlainSip(bytes, 0, bytes.length, cols, names, 1, 1, 0, 0);
+    if (why !== null) {
+      refused++;
+      continue;
+    }
+    accepted++;
+    const parsed = parseSipMessage(bytes);
+    assert.ok(parsed.ok, where);
+    const m = parsed.message;
+    assert.deepEqual(m.issues, [], `${where}: fast-accepted but the parser says ${m.issues.map((i) => i.code).join(', ')}`);
+    const t = (id: number) => cols.text(id);
+    assert.equal(t(cols.callId[0]), m.callId, where);
+    assert.equal(cols.cseq[0], m.cseq!.seq, where);
+    assert.equal(t(cols.method[0]), m.method, where);
+    assert.equal(cols.kind[0] === 0 ? 'request' : 'response', m.kind, where);
+    if (m.kind === 'response') assert.equal(cols.status[0], m.status, where);
+    else assert.equal(t(cols.requestUri[0]), m.requestUri, where);
+    assert.equal(t(cols.fromUri[0]), m.from!.uri, where);
+    assert.equal(t(cols.fromTag[0]), m.from!.tag, where);
+    assert.equal(t(cols.toUri[0]), m.to!.uri, where);
+    assert.equal(t(cols.toTag[0]), m.to!.tag, where);
+    assert.equal(t(cols.topBranch[0]), m.vias[0].branch, where);
+    assert.equal(t(cols.topSentBy[0]), m.vias[0].sentBy.toLowerCase(), where);
+    assert.equal(t(cols.bottomBranch[0]), m.vias[m.vias.length - 1].branch, where);
+    assert.equal(t(cols.bottomSentBy[0]), m.vias[m.vias.length - 1].sentBy.toLowerCase(), where);
+  }
+  assert.ok(accepted > 1000, `accepted ${accepted}`);
+  assert.ok(refused > 100, `refused ${refused}`);
+});
+
+test('what the index refuses, it names: subscriptions, TCP, B2BUA evidence headers, captured duplicates', () => {
+  const reason = (rel: string) => {
+    const outcome = indexFile(new Uint8Array(readFileSync(join(repoRoot, rel))), 1 << 20);
+    assert.equal(outcome.plain, false, rel);
+    return outcome.plain ? '' : outcome.reason;
+  };
+  assert.match(reason('test/captures/correlation/refer-target-dialog.pcap'), /^frame \d+: not a plain SIP message \(subscription method\)$/);
+  assert.match(reason('test/captures/replication-tcp.pcap'), /^frame 1: not UDP/);
+  assert.match(reason('test/captures/correlation/b2bua-session-id.pcap'), /^frame 1: not a plain SIP message \(header the index does not keep\)$/);
+  assert.match(reason('test/captures/replication-ipv6.pcap'), /^frame 1: not IPv4/);
+});
+
+test('the dialogs JSON written piece by piece is JSON.stringify(report, null, 2)', async () => {
+  const { prettyJsonPieces } = await import('../../../src/core/report/prettyJson');
+  const outcome = indexFile(new Uint8Array(readFileSync(loadCaptures[1])), 1 << 20);
+  assert.ok(outcome.plain);
+  const report = dialogsReportFromIndex({ path: 'x', format: outcome.format, packets: outcome.packets }, outcome.columns);
+  for (const batch of [1, 7, 512]) assert.equal([...prettyJsonPieces(report, batch)].join(''), JSON.stringify(report, null, 2));
+  const odd = { a: [], b: { c: [1, { d: null }] }, e: undefined, f: 'x\n"y"', g: [[], [1, 2], { h: [] }] };
+  assert.equal([...prettyJsonPieces(odd)].join(''), JSON.stringify(odd, null, 2));
+  assert.equal([...prettyJsonPieces({})].join(''), JSON.stringify({}, null, 2));
+});
