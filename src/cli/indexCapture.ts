@@ -4,8 +4,9 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { sniffCaptureFormat } from '../core/pcap/captureReader';
 import { PlainCaptureIndexer, type PlainIndexOutcome } from '../core/index/plainCaptureIndex';
-import { fileChunks } from './loadTrace';
 import { terminalProgress } from './progress';
+
+const READ_BYTES = 4 << 20;
 
 export function indexCapture(path: string, refusedHeaders: readonly string[]): Extract<PlainIndexOutcome, { plain: true }> | null {
   let fd: number;
@@ -20,9 +21,28 @@ export function indexCapture(path: string, refusedHeaders: readonly string[]): E
   try {
     const head = new Uint8Array(4);
     if (readSync(fd, head, 0, 4, 0) !== 4 || sniffCaptureFormat(head) === null) return null;
-    const indexer = new PlainCaptureIndexer({ refusedHeaders });
-    for (const chunk of fileChunks(fd, size, progress?.update)) if (!indexer.push(chunk)) break;
-    const outcome = indexer.end();
+    const indexer = new PlainCaptureIndexer({ refusedHeaders, expectedMessages: size / 300 });
+    // One read buffer for the whole file: the bytes of a record cut by a read move to its front.
+    let buffer = new Uint8Array(READ_BYTES);
+    let held = 0;
+    let position = 0;
+    for (;;) {
+      if (held === buffer.length) {
+        const grown = new Uint8Array(buffer.length * 2); // a record longer than the buffer
+        grown.set(buffer);
+        buffer = grown;
+      }
+      const n = readSync(fd, buffer, held, buffer.length - held, position);
+      if (n === 0) break;
+      position += n;
+      progress?.update(position, size);
+      const filled = held + n;
+      const used = indexer.consume(buffer.subarray(0, filled));
+      if (used < 0) break;
+      buffer.copyWithin(0, used, filled);
+      held = filled - used;
+    }
+    const outcome = indexer.end(held);
     if (!outcome.plain) {
       if (process.env.SIPTRAIL_DEBUG) process.stderr.write(`siptrail: ${path}: full pipeline (${outcome.reason})\n`);
       return null;

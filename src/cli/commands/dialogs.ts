@@ -15,9 +15,17 @@ export function legEvidenceHeaders(correlationHeaders: readonly string[]): strin
 /** The dialogs report from the compact index when the trace is one capture the index accepts, else null. */
 export function indexedDialogsReport(deps: CliDeps, paths: string[], dialect: string | undefined, correlationHeaders: readonly string[]): DialogsReport | null {
   if (paths.length !== 1 || dialect !== undefined || !deps.indexCapture) return null;
+  const started = performance.now();
   const indexed = deps.indexCapture(paths[0], legEvidenceHeaders(correlationHeaders));
   if (!indexed) return null;
-  return dialogsReportFromIndex({ path: paths[0], format: indexed.format, packets: indexed.packets }, indexed.columns);
+  const read = performance.now();
+  const report = dialogsReportFromIndex({ path: paths[0], format: indexed.format, packets: indexed.packets }, indexed.columns);
+  if (process.env.SIPTRAIL_DEBUG) {
+    const mb = (n: number) => `${(n / 1048576).toFixed(0)} MiB`;
+    const m = process.memoryUsage();
+    deps.stderr(`siptrail: index ${(read - started).toFixed(0)} ms (${indexed.columns.count} messages), correlation ${(performance.now() - read).toFixed(0)} ms, ${(process.uptime() * 1000).toFixed(0)} ms since start; RSS ${mb(m.rss)}, heap ${mb(m.heapUsed)}, array buffers ${mb(m.arrayBuffers)}\n`);
+  }
+  return report;
 }
 
 /** JSON.stringify(report, null, 2) written piece by piece. */

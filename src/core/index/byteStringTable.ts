@@ -1,42 +1,117 @@
 // Interned strings read straight from message bytes: a value seen again (the same Call-ID, tag, URI or sent-by on
-// every message of a call) costs a hash and a compare, not a new string, and equal values share one id, so the
-// correlation of a big capture compares numbers.
+// every message of a call) costs a hash and a compare, and equal values share one id, so the correlation of a big
+// capture compares numbers. The bytes of each distinct value are kept once in an arena; a JavaScript string is
+// made only when text() asks (a Via branch is compared a million times and never printed). Open addressing over
+// typed arrays: no Map entry and no boxed number per lookup.
+
+const ASCII = new TextDecoder();
 
 export class ByteStringTable {
-  readonly strings: string[] = [];
-  /** FNV-1a hash of the bytes → newest id with that hash; `older[id]` chains ids that share a hash. */
-  private readonly byHash = new Map<number, number>();
-  private readonly older: number[] = [];
+  private arena: Uint8Array;
+  private arenaUsed = 0;
+  private starts: Int32Array;
+  private lengths: Int32Array;
+  private hashes: Int32Array;
+  private decoded: (string | undefined)[] = [];
+  private count = 0;
+  /** Slot → id + 1 (0 = empty); the size is a power of two, kept at most half full. */
+  private slots: Int32Array;
 
-  /** Id of the ASCII text in bytes[start, end), added when new. */
-  intern(bytes: Uint8Array, start: number, end: number): number {
-    let h = 0x811c9dc5;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
-    const newest = this.byHash.get(h);
-    for (let id = newest ?? -1; id >= 0; id = this.older[id]) {
-      if (sameText(this.strings[id], bytes, start, end)) return id;
-    }
-    let s = '';
-    for (let i = start; i < end; i += 4096) {
-      s += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(end, i + 4096)) as unknown as number[]);
-    }
-    const id = this.strings.length;
-    this.strings.push(s);
-    this.older.push(newest ?? -1);
-    this.byHash.set(h, id);
-    return id;
+  constructor(expectedValues = 1024) {
+    const n = Math.max(1024, expectedValues);
+    this.arena = new Uint8Array(n * 24);
+    this.starts = new Int32Array(n);
+    this.lengths = new Int32Array(n);
+    this.hashes = new Int32Array(n);
+    let slots = 2048;
+    while (slots < n * 2) slots *= 2;
+    this.slots = new Int32Array(slots);
   }
 
-  /** Id of a string that is not in message bytes (a method name, a lower-cased sent-by). */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Id of the text in bytes[start, end), added when new. */
+  intern(bytes: Uint8Array, start: number, end: number): number {
+    let h = 0x811c9dc5 | 0;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+    const mask = this.slots.length - 1;
+    const length = end - start;
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      const entry = this.slots[s];
+      if (entry === 0) {
+        const id = this.add(h, bytes, start, length);
+        this.slots[s] = id + 1;
+        if (this.count * 2 > this.slots.length) this.rehash();
+        return id;
+      }
+      const id = entry - 1;
+      if (this.hashes[id] === h && this.lengths[id] === length && this.same(id, bytes, start, length)) return id;
+    }
+  }
+
+  /** Id of a string that is not in message bytes (a method name). */
   internString(s: string): number {
     const bytes = new Uint8Array(s.length);
     for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i) & 0xff;
     return this.intern(bytes, 0, bytes.length);
   }
-}
 
-function sameText(s: string, bytes: Uint8Array, start: number, end: number): boolean {
-  if (s.length !== end - start) return false;
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== bytes[start + i]) return false;
-  return true;
+  /** The text of an id (printable ASCII only reaches the table, so UTF-8 decoding is exact and fastest). */
+  text(id: number): string {
+    let s = this.decoded[id];
+    if (s === undefined) {
+      const at = this.starts[id];
+      s = ASCII.decode(this.arena.subarray(at, at + this.lengths[id]));
+      this.decoded[id] = s;
+    }
+    return s;
+  }
+
+  private same(id: number, bytes: Uint8Array, start: number, length: number): boolean {
+    const arena = this.arena;
+    const at = this.starts[id];
+    for (let i = 0; i < length; i++) if (arena[at + i] !== bytes[start + i]) return false;
+    return true;
+  }
+
+  private add(h: number, bytes: Uint8Array, start: number, length: number): number {
+    const id = this.count++;
+    if (id === this.starts.length) {
+      const n = id * 2;
+      const grow = (a: Int32Array): Int32Array => {
+        const b = new Int32Array(n);
+        b.set(a);
+        return b;
+      };
+      this.starts = grow(this.starts);
+      this.lengths = grow(this.lengths);
+      this.hashes = grow(this.hashes);
+    }
+    if (this.arenaUsed + length > this.arena.length) {
+      const b = new Uint8Array(Math.max(this.arena.length * 2, this.arenaUsed + length));
+      b.set(this.arena.subarray(0, this.arenaUsed));
+      this.arena = b;
+    }
+    const arena = this.arena;
+    const at = this.arenaUsed;
+    for (let i = 0; i < length; i++) arena[at + i] = bytes[start + i];
+    this.starts[id] = this.arenaUsed;
+    this.lengths[id] = length;
+    this.hashes[id] = h;
+    this.arenaUsed += length;
+    return id;
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (let id = 0; id < this.count; id++) {
+      let s = this.hashes[id] & mask;
+      while (slots[s] !== 0) s = (s + 1) & mask;
+      slots[s] = id + 1;
+    }
+    this.slots = slots;
+  }
 }

@@ -26,11 +26,19 @@ class IntColumn {
   }
 }
 
-interface IndexedDialog {
-  id: number; callId: string; localTag: string; remoteTag: string | null; method: string | null;
-  caller: string | null; callee: string | null;
-  messages: number[]; states: { state: string; logical: number; cause: string }[]; state: string;
-  terminatedBy: { state: string; logical: number; cause: string } | null; forks: number[];
+/** A dialog as the report prints it, built once: `messages` holds logical ids until the end, then message indexes. */
+type IndexedDialog = DialogsReport['dialogs'][number];
+type DialogState = IndexedDialog['state'];
+const NO_SUBSCRIPTIONS: IndexedDialog['subscriptions'] = [];
+
+/** `provisional:180`, `2xx:200`, `non-2xx:486` …: one string per cause and status, not one per dialog. */
+class CauseNames {
+  private readonly names = new Map<string, string[]>();
+  of(prefix: string, status: number): string {
+    let list = this.names.get(prefix);
+    if (!list) this.names.set(prefix, (list = []));
+    return (list[status] ??= `${prefix}:${status}`);
+  }
 }
 
 export interface IndexedCorrelationOptions {
@@ -41,7 +49,7 @@ export interface IndexedCorrelationOptions {
 export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, options: IndexedCorrelationOptions = {}): DialogsReport {
   const n = cols.count;
   const str = cols.strings;
-  const text = (id: number): string => str.strings[id];
+  const text = (id: number): string => str.text(id);
   const ACK = str.internString('ACK');
   const INVITE = str.internString('INVITE');
   const CANCEL = str.internString('CANCEL');
@@ -62,12 +70,20 @@ export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, o
   const nextCopy = new Int32Array(n).fill(-1);
   const gTx = new IntColumn(), gRole = new IntColumn(), gFirst = new IntColumn(), gLast = new IntColumn(), gCount = new IntColumn();
   const txMethod = new IntColumn(), txRequest = new IntColumn(), txAck = new IntColumn(), txFinal = new IntColumn(), txCancel = new IntColumn();
-  const txBranch = new IntColumn(), txSentBy = new IntColumn();
-  const txByKey = new Map<string, number>();
-  const responseGroup = new Map<string, number>();
+  const txBranch = new IntColumn(), txSentBy = new IntColumn(), txKeyMethod = new IntColumn(), txNextSameBranch = new IntColumn();
+  const txFirstResponse = new IntColumn();
+  // Transaction key = top branch + sent-by + method (ACK counted as INVITE, §17.1.1.3): found by branch, then checked.
+  const txByBranch = new Map<number, number>();
+  const findTx = (branch: number, sentBy: number, keyMethod: number): number => {
+    for (let tx = txByBranch.get(branch) ?? -1; tx >= 0; tx = txNextSameBranch.data[tx]) {
+      if (txSentBy.data[tx] === sentBy && txKeyMethod.data[tx] === keyMethod) return tx;
+    }
+    return -1;
+  };
+  const gNextResponse = new IntColumn();
   const newGroup = (tx: number, role: number, index: number): number => {
     const g = gTx.push(tx);
-    gRole.push(role); gFirst.push(index); gLast.push(index); gCount.push(1);
+    gRole.push(role); gFirst.push(index); gLast.push(index); gCount.push(1); gNextResponse.push(-1);
     groupOf[index] = g;
     return g;
   };
@@ -80,13 +96,16 @@ export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, o
   for (let r = 0; r < n; r++) {
     const i = order[r];
     const m = method[i];
-    const key = `${cols.topBranch[i]}|${cols.topSentBy[i]}|${m === ACK ? INVITE : m}`;
-    let tx = txByKey.get(key);
-    if (tx === undefined) {
+    const branch = cols.topBranch[i];
+    const sentBy = cols.topSentBy[i];
+    const keyMethod = m === ACK ? INVITE : m;
+    let tx = findTx(branch, sentBy, keyMethod);
+    if (tx < 0) {
       tx = txMethod.push(m);
-      txRequest.push(-1); txAck.push(-1); txFinal.push(0); txCancel.push(-1);
-      txBranch.push(cols.topBranch[i]); txSentBy.push(cols.topSentBy[i]);
-      txByKey.set(key, tx);
+      txRequest.push(-1); txAck.push(-1); txFinal.push(0); txCancel.push(-1); txFirstResponse.push(-1);
+      txBranch.push(branch); txSentBy.push(sentBy); txKeyMethod.push(keyMethod);
+      txNextSameBranch.push(txByBranch.get(branch) ?? -1);
+      txByBranch.set(branch, tx);
     }
     if (kind[i] === 0) {
       if (m === ACK && txMethod.data[tx] === INVITE) {
@@ -96,43 +115,61 @@ export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, o
         txRequest.data[tx] = newGroup(tx, ROLE_REQUEST, i);
       } else addCopy(txRequest.data[tx], i);
     } else {
-      const rk = `${tx}|${status[i]}|${toTag[i]}`;
-      const g = responseGroup.get(rk);
-      if (g === undefined) responseGroup.set(rk, newGroup(tx, ROLE_RESPONSE, i));
-      else addCopy(g, i);
+      // Response copy groups of a transaction: one per status + To tag.
+      let g = txFirstResponse.data[tx];
+      let last = -1;
+      while (g >= 0 && !(status[gFirst.data[g]] === status[i] && toTag[gFirst.data[g]] === toTag[i])) {
+        last = g;
+        g = gNextResponse.data[g];
+      }
+      if (g < 0) {
+        g = newGroup(tx, ROLE_RESPONSE, i);
+        if (last < 0) txFirstResponse.data[tx] = g;
+        else gNextResponse.data[last] = g;
+      } else addCopy(g, i);
       if (status[i] >= 200 && txFinal.data[tx] === 0) txFinal.data[tx] = status[i];
     }
   }
   // CANCEL ↔ INVITE: same branch and sent-by (RFC 3261 §9.1).
   for (let tx = 0; tx < txMethod.length; tx++) {
     if (txMethod.data[tx] !== CANCEL) continue;
-    const invite = txByKey.get(`${txBranch.data[tx]}|${txSentBy.data[tx]}|${INVITE}`);
-    if (invite !== undefined) txCancel.data[invite] = tx;
+    const invite = findTx(txBranch.data[tx], txSentBy.data[tx], INVITE);
+    if (invite >= 0) txCancel.data[invite] = tx;
   }
 
   // Logical messages: one per hop key (hops.ts); hop groups of a logical message are a linked list through gNextHop.
   const gNextHop = new Int32Array(gTx.length).fill(-1);
   const lFirst = new IntColumn(), lHopHead = new IntColumn(), lHopTail = new IntColumn(), lCount = new IntColumn();
-  const logicalByKey = new Map<string, number>();
+  // Hop key (hops.ts): Call-ID + CSeq + method + the originating UA's bottom Via; CANCEL and the ACK to a non-2xx
+  // response are hop-by-hop (RFC 3261 §16.10, §17.1.1.3) and go by tags instead. Found by branch or From tag, then checked.
+  const lNextSameOrigin = new IntColumn();
+  const logicalByOrigin = new Map<number, number>();
   const seenGroup = new Uint8Array(gTx.length);
+  const sameHop = (i: number, roleI: number, j: number, roleJ: number): boolean => {
+    if (kind[i] !== kind[j] || callId[i] !== callId[j] || cseq[i] !== cseq[j] || method[i] !== method[j]) return false;
+    const hopByHop = method[i] === CANCEL || roleI === ROLE_ACK;
+    if (hopByHop !== (method[j] === CANCEL || roleJ === ROLE_ACK)) return false;
+    if (hopByHop) {
+      if (fromTag[i] !== fromTag[j] || (roleI === ROLE_ACK) !== (roleJ === ROLE_ACK)) return false;
+      if (roleI === ROLE_ACK && toTag[i] !== toTag[j]) return false;
+    } else if (cols.bottomBranch[i] !== cols.bottomBranch[j] || cols.bottomSentBy[i] !== cols.bottomSentBy[j]) return false;
+    if (kind[i] === 0) return roleI === roleJ;
+    return status[i] === status[j] && toTag[i] === toTag[j];
+  };
   for (let r = 0; r < n; r++) {
     const g = groupOf[order[r]];
     if (seenGroup[g]) continue;
     seenGroup[g] = 1;
     const i = gFirst.data[g];
-    const m = method[i];
     const role = gRole.data[g];
-    const base = `${callId[i]}|${cseq[i]}|${m}`;
-    // CANCEL and ACK to a non-2xx response are hop-by-hop (RFC 3261 §16.10, §17.1.1.3).
-    const origin = m === CANCEL || role === ROLE_ACK
-      ? `h|${fromTag[i]}|${role === ROLE_ACK ? toTag[i] : ''}`
-      : `${cols.bottomBranch[i]}|${cols.bottomSentBy[i]}`;
-    const key = kind[i] === 0 ? `q|${role}|${base}|${origin}` : `r|${base}|${origin}|${status[i]}|${toTag[i]}`;
-    const lid = logicalByKey.get(key);
-    if (lid === undefined) {
+    const origin = method[i] === CANCEL || role === ROLE_ACK ? -2 - fromTag[i] : cols.bottomBranch[i];
+    let lid = logicalByOrigin.get(origin) ?? -1;
+    while (lid >= 0 && !sameHop(lFirst.data[lid], gRole.data[lHopHead.data[lid]], i, role)) lid = lNextSameOrigin.data[lid];
+    if (lid < 0) {
       const id = lFirst.push(i);
       lHopHead.push(g); lHopTail.push(g); lCount.push(gCount.data[g]);
-      logicalByKey.set(key, id);
+      lNextSameOrigin.push(logicalByOrigin.get(origin) ?? -1);
+      logicalByOrigin.set(origin, id);
     } else {
       gNextHop[lHopTail.data[lid]] = g;
       lHopTail.data[lid] = g;
@@ -151,36 +188,59 @@ export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, o
 
   // Dialogs (dialogs.ts), over logical messages in time order: logical ids are already in rank order.
   const dialogs: IndexedDialog[] = [];
-  const dialogByKey = new Map<string, number>();
-  interface Attempt { request: number; dialogs: number[]; extra: number[] }
-  const attempts = new Map<string, Attempt>();
-  const setState = (d: IndexedDialog, state: string, lid: number, cause: string): void => {
+  // Dialogs by Call-ID, then the unordered pair of tags (RFC 3261 §12: Call-ID + local tag + remote tag).
+  const dialogsByCall = new Map<number, number[]>();
+  const findDialog = (call: number, a: number, b: number): number => {
+    const list = dialogsByCall.get(call);
+    if (list) for (const id of list) {
+      const local = dLocal.data[id], remote = dRemote.data[id];
+      if ((local === a && remote === b) || (local === b && remote === a)) return id;
+    }
+    return -1;
+  };
+  interface Attempt { request: number; dialogs: number[]; extra: number[]; fromTag: number; cseq: number }
+  // Out-of-dialog INVITEs waiting for an answer, by Call-ID, then From tag + CSeq; and in the order they came.
+  const attemptsByCall = new Map<number, Attempt[]>();
+  const attemptList: Attempt[] = [];
+  const findAttempt = (call: number, tag: number, seq: number): Attempt | undefined => {
+    const list = attemptsByCall.get(call);
+    if (list) for (const a of list) if (a.fromTag === tag && a.cseq === seq) return a;
+    return undefined;
+  };
+  const causes = new CauseNames();
+  const dLocal = new IntColumn(), dRemote = new IntColumn();
+  const setState = (d: IndexedDialog, state: DialogState, lid: number, cause: string): void => {
     if (d.state === state || d.state === 'terminated') return;
-    const change = { state, logical: lid, cause };
-    d.states.push(change);
+    const message = lFirst.data[lid];
+    d.states.push({ state, cause, message });
     d.state = state;
-    if (state === 'terminated') d.terminatedBy = change;
+    if (state === 'terminated') d.terminatedBy = { cause, message };
   };
   const attach = (d: IndexedDialog, lid: number): void => {
     if (d.messages[d.messages.length - 1] !== lid) d.messages.push(lid);
   };
-  const pairKey = (call: number, a: number, b: number): string => (a < b ? `${call}|${a}|${b}` : `${call}|${b}|${a}`);
   const newDialog = (call: number, local: number, remote: number, creating: number): IndexedDialog => {
     const req = creating >= 0 ? lFirst.data[creating] : -1;
     const d: IndexedDialog = {
       id: dialogs.length, callId: text(call), localTag: text(local), remoteTag: remote < 0 ? null : text(remote),
-      method: req >= 0 ? text(method[req]) : null,
+      method: req >= 0 ? text(method[req]) : null, usage: 'invite',
       caller: req >= 0 ? text(cols.fromUri[req]) : null, callee: req >= 0 ? text(cols.toUri[req]) : null,
-      messages: [], states: [], state: 'trying', terminatedBy: null, forks: [],
+      state: 'trying', states: [], terminatedBy: null, subscriptions: NO_SUBSCRIPTIONS, forks: [], messages: [],
     };
+    dLocal.push(local);
+    dRemote.push(remote);
     dialogs.push(d);
-    if (remote >= 0) dialogByKey.set(pairKey(call, local, remote), d.id);
+    if (remote >= 0) {
+      const list = dialogsByCall.get(call);
+      if (list) list.push(d.id);
+      else dialogsByCall.set(call, [d.id]);
+    }
     return d;
   };
   const dialogForAnswer = (att: Attempt, call: number, remote: number): IndexedDialog => {
     const req = lFirst.data[att.request];
-    const existing = dialogByKey.get(pairKey(call, fromTag[req], remote));
-    if (existing !== undefined) return dialogs[existing];
+    const existing = findDialog(call, fromTag[req], remote);
+    if (existing >= 0) return dialogs[existing];
     const d = newDialog(call, fromTag[req], remote, att.request);
     attach(d, att.request);
     for (const x of att.extra) attach(d, x);
@@ -195,12 +255,17 @@ export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, o
     const i = lFirst.data[lid];
     const m = method[i];
     const call = callId[i];
-    const attemptKey = `${call}|${fromTag[i]}|${cseq[i]}`;
     if (kind[i] === 0 && toTag[i] < 0) {
       if (m === INVITE) {
-        if (!attempts.has(attemptKey)) attempts.set(attemptKey, { request: lid, dialogs: [], extra: [] });
+        if (!findAttempt(call, fromTag[i], cseq[i])) {
+          const a: Attempt = { request: lid, dialogs: [], extra: [], fromTag: fromTag[i], cseq: cseq[i] };
+          attemptList.push(a);
+          const list = attemptsByCall.get(call);
+          if (list) list.push(a);
+          else attemptsByCall.set(call, [a]);
+        }
       } else if (m === CANCEL) {
-        const att = attempts.get(attemptKey);
+        const att = findAttempt(call, fromTag[i], cseq[i]);
         if (att) {
           att.extra.push(lid);
           for (const d of att.dialogs) attach(dialogs[d], lid);
@@ -209,31 +274,31 @@ export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, o
       continue;
     }
     if (kind[i] === 1 && (toTag[i] < 0 || m === CANCEL)) {
-      const att = attempts.get(attemptKey);
+      const att = findAttempt(call, fromTag[i], cseq[i]);
       if (att) {
         att.extra.push(lid);
         for (const d of att.dialogs) attach(dialogs[d], lid);
       }
       continue;
     }
-    const att = kind[i] === 1 ? attempts.get(attemptKey) : undefined;
+    const att = kind[i] === 1 ? findAttempt(call, fromTag[i], cseq[i]) : undefined;
     if (att && method[lFirst.data[att.request]] === m) {
       const d = dialogForAnswer(att, call, toTag[i]);
       attach(d, lid);
       const s = status[i];
       if (s < 200) {
-        if (s > 100 && d.state === 'trying') setState(d, 'early', lid, `provisional:${s}`);
+        if (s > 100 && d.state === 'trying') setState(d, 'early', lid, causes.of('provisional', s));
       } else if (s < 300) {
-        setState(d, 'confirmed', lid, `2xx:${s}`);
+        setState(d, 'confirmed', lid, causes.of('2xx', s));
       } else if (d.state !== 'confirmed') {
         // A non-2xx final response ends the early dialogs of the request; after a CANCEL the 487 does (RFC 3261 §9.1).
-        setState(d, 'terminated', lid, txCancel.data[txOfMessage(i)] >= 0 ? 'cancel' : `non-2xx:${s}`);
+        setState(d, 'terminated', lid, txCancel.data[txOfMessage(i)] >= 0 ? 'cancel' : causes.of('non-2xx', s));
       }
       continue;
     }
-    const did = dialogByKey.get(pairKey(call, fromTag[i], toTag[i]));
+    const did = findDialog(call, fromTag[i], toTag[i]);
     let d: IndexedDialog;
-    if (did === undefined) {
+    if (did < 0) {
       // The trace starts inside this dialog.
       d = newDialog(call, fromTag[i], toTag[i], -1);
       d.caller = kind[i] === 0 ? text(cols.fromUri[i]) : text(cols.toUri[i]);
@@ -243,9 +308,9 @@ export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, o
     attach(d, lid);
     if (kind[i] === 0) {
       if (m === BYE) setState(d, 'terminated', lid, 'bye');
-    } else if (d.state === 'trying' && status[i] >= 200 && status[i] < 300) setState(d, 'confirmed', lid, `2xx:${status[i]}`);
+    } else if (d.state === 'trying' && status[i] >= 200 && status[i] < 300) setState(d, 'confirmed', lid, causes.of('2xx', status[i]));
   }
-  for (const att of attempts.values()) {
+  for (const att of attemptList) {
     if (att.dialogs.length) continue;
     const req = lFirst.data[att.request];
     const d = newDialog(callId[req], fromTag[req], -1, att.request);
@@ -255,26 +320,20 @@ export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, o
     const final = txFinal.data[tx];
     if (final >= 300) {
       const last = att.extra.length ? att.extra[att.extra.length - 1] : att.request;
-      setState(d, 'terminated', last, txCancel.data[tx] >= 0 ? 'cancel' : `non-2xx:${final}`);
+      setState(d, 'terminated', last, txCancel.data[tx] >= 0 ? 'cancel' : causes.of('non-2xx', final));
     }
   }
 
   const first = (lid: number): number => lFirst.data[lid];
   const scratch: number[] = [];
-  const reportDialogs: DialogsReport['dialogs'] = dialogs.map((d) => {
-    d.messages.sort((a, b) => a - b);
+  for (const d of dialogs) {
     scratch.length = 0;
     for (const lid of d.messages) indexesOf(lid, scratch);
-    return {
-      id: d.id, callId: d.callId, localTag: d.localTag, remoteTag: d.remoteTag, method: d.method, usage: 'invite' as const,
-      caller: d.caller, callee: d.callee, state: d.state as DialogsReport['dialogs'][number]['state'],
-      states: d.states.map((s) => ({ state: s.state, cause: s.cause, message: first(s.logical) })),
-      terminatedBy: d.terminatedBy ? { cause: d.terminatedBy.cause, message: first(d.terminatedBy.logical) } : null,
-      subscriptions: [],
-      forks: d.forks.slice(),
-      messages: [...new Set(scratch)].sort((a, b) => a - b),
-    };
-  });
+    scratch.sort((a, b) => a - b);
+    const messages: number[] = [];
+    for (const x of scratch) if (messages[messages.length - 1] !== x) messages.push(x);
+    d.messages = messages;
+  }
 
   const folded: DialogsReport['folded'] = [];
   let retransmissions = 0;
@@ -300,7 +359,7 @@ export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, o
   if (retransmissions) {
     findings.push({ code: 'trace.retransmissions-folded', severity: 'info', message: `${retransmissions} retransmission(s) were folded into their original message (RFC 3261 §17 transaction matching).`, messages: [] });
   }
-  return { trace, dialogs: reportDialogs, calls: linkByCaller(cols, order, options.uriTimingWindow ?? 2), refers: [], folded, findings };
+  return { trace, dialogs, calls: linkByCaller(cols, order, options.uriTimingWindow ?? 2), refers: [], folded, findings };
 }
 
 /** B2BUA legs by caller and timing (callLegs.ts, the only evidence a trace the index accepts can carry). */
@@ -326,12 +385,12 @@ function linkByCaller(cols: MessageColumns, order: Int32Array, window: number): 
     if (s === undefined) {
       s = callIds.length;
       slot.set(call, s);
-      callIds.push(cols.strings.strings[call]);
+      callIds.push(cols.strings.text(call));
       parent.push(s);
     }
     if (cols.kind[i] !== 0 || cols.method[i] !== INVITE || cols.toTag[i] >= 0) continue;
     let caller = callers.get(cols.fromUri[i]);
-    if (caller === undefined) callers.set(cols.fromUri[i], (caller = callerKey(cols.strings.strings[cols.fromUri[i]])));
+    if (caller === undefined) callers.set(cols.fromUri[i], (caller = callerKey(cols.strings.text(cols.fromUri[i]))));
     if (!caller) continue;
     const t = cols.time[i];
     const srcIp = cols.endpoints[cols.src[i]].ip;

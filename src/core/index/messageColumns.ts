@@ -5,35 +5,52 @@ import type { Endpoint } from '../model/packet';
 import { ByteStringTable } from './byteStringTable';
 
 const INITIAL = 1024;
+/** Methods whose correlation reads more headers than the index keeps (subscriptions, REFER relations). */
+const REFUSED_METHODS = ['REFER', 'SUBSCRIBE', 'NOTIFY'];
 
 export class MessageColumns {
   count = 0;
-  private capacity = INITIAL;
-  readonly strings = new ByteStringTable();
+  private capacity: number;
+  readonly strings: ByteStringTable;
+  /** String ids of REFUSED_METHODS. */
+  readonly refusedMethods: ReadonlySet<number>;
   readonly endpoints: Endpoint[] = [];
   private readonly endpointIds = new Map<number, number>();
 
-  frame = new Int32Array(INITIAL);
-  time = new Float64Array(INITIAL);
-  src = new Int32Array(INITIAL);
-  dst = new Int32Array(INITIAL);
+  /** `expectedMessages` sizes the columns up front (a capture's size / 300 bytes is a fair guess). */
+  constructor(expectedMessages = INITIAL) {
+    const n = Math.max(INITIAL, Math.ceil(expectedMessages));
+    this.capacity = n;
+    this.strings = new ByteStringTable(n * 2);
+    this.refusedMethods = new Set(REFUSED_METHODS.map((m) => this.strings.internString(m)));
+    this.frame = new Int32Array(n); this.time = new Float64Array(n); this.src = new Int32Array(n); this.dst = new Int32Array(n);
+    this.kind = new Uint8Array(n); this.method = new Int32Array(n); this.status = new Int16Array(n); this.requestUri = new Int32Array(n);
+    this.callId = new Int32Array(n); this.cseq = new Int32Array(n); this.fromUri = new Int32Array(n); this.fromTag = new Int32Array(n);
+    this.toUri = new Int32Array(n); this.toTag = new Int32Array(n); this.topBranch = new Int32Array(n); this.topSentBy = new Int32Array(n);
+    this.bottomBranch = new Int32Array(n); this.bottomSentBy = new Int32Array(n);
+  }
+
+  frame: Int32Array;
+  time: Float64Array;
+  src: Int32Array;
+  dst: Int32Array;
   /** 0 request, 1 response. */
-  kind = new Uint8Array(INITIAL);
+  kind: Uint8Array;
   /** Request method, or for a response its CSeq method (as SipMessage.method). */
-  method = new Int32Array(INITIAL);
-  status = new Int16Array(INITIAL);
-  requestUri = new Int32Array(INITIAL);
-  callId = new Int32Array(INITIAL);
-  cseq = new Int32Array(INITIAL);
-  fromUri = new Int32Array(INITIAL);
-  fromTag = new Int32Array(INITIAL);
-  toUri = new Int32Array(INITIAL);
-  toTag = new Int32Array(INITIAL);
+  method: Int32Array;
+  status: Int16Array;
+  requestUri: Int32Array;
+  callId: Int32Array;
+  cseq: Int32Array;
+  fromUri: Int32Array;
+  fromTag: Int32Array;
+  toUri: Int32Array;
+  toTag: Int32Array;
   /** Top Via (the sender's) and bottom Via (the originating UA's, RFC 3261 §16.6): branch and lower-cased sent-by. */
-  topBranch = new Int32Array(INITIAL);
-  topSentBy = new Int32Array(INITIAL);
-  bottomBranch = new Int32Array(INITIAL);
-  bottomSentBy = new Int32Array(INITIAL);
+  topBranch: Int32Array;
+  topSentBy: Int32Array;
+  bottomBranch: Int32Array;
+  bottomSentBy: Int32Array;
 
   /** Appends a row (every column zero); returns its index. */
   add(): number {
@@ -54,7 +71,7 @@ export class MessageColumns {
   }
 
   text(id: number): string | null {
-    return id < 0 ? null : this.strings.strings[id];
+    return id < 0 ? null : this.strings.text(id);
   }
 
   private grow(): void {

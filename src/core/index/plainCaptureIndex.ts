@@ -4,8 +4,7 @@
 // signalling VLAN records. The first record or message outside that form ends the fast path with the reason, and
 // the caller reads the file with the full pipeline (readCapture), which handles everything else; so the fast path
 // never reports a finding, and never has to decide anything the full pipeline would decide differently.
-import type { Endpoint, TransportPayload } from '../model/packet';
-import { DuplicateDetector } from '../capture/extractDuplicates';
+import { DUPLICATE_WINDOW_SECONDS } from '../capture/extractDuplicates';
 import { MAX_RECORD_BYTES } from '../pcap/limits';
 import { MessageColumns } from './messageColumns';
 import { HeaderNames, scanPlainSip, type PlainScanOptions } from './plainSipScan';
@@ -24,10 +23,23 @@ const LINKTYPE_LINUX_SLL = 113;
 
 interface Interface { linkType: number; unitsPerSecond: number; offsetSeconds: number }
 
+export interface PlainIndexOptions extends PlainScanOptions {
+  /** Sizes the index up front (a capture's byte size / 300 is a fair guess); it grows past it when needed. */
+  expectedMessages?: number;
+}
+
 export class PlainCaptureIndexer {
-  readonly columns = new MessageColumns();
+  readonly columns: MessageColumns;
   private readonly names: HeaderNames;
-  private readonly duplicates = new DuplicateDetector();
+  // Packets of the last DUPLICATE_WINDOW_SECONDS, oldest first, in a ring: what a second capture of one packet
+  // would repeat (extractDuplicates: same addresses, ports, IP Identification and length within the window).
+  private recentTime = new Float64Array(1024);
+  private recentKey = new Int32Array(1024);
+  private recentSrc = new Int32Array(1024);
+  private recentDst = new Int32Array(1024);
+  private recentHead = 0;
+  private recentCount = 0;
+  private lastTime = -Infinity;
   private format: 'pcap' | 'pcapng' | null = null;
   private reason: string | null = null;
   private carry: Uint8Array = new Uint8Array(0);
@@ -42,8 +54,9 @@ export class PlainCaptureIndexer {
   // pcapng
   private interfaces: Interface[] = [];
 
-  constructor(options: PlainScanOptions) {
+  constructor(options: PlainIndexOptions) {
     this.names = new HeaderNames(options.refusedHeaders);
+    this.columns = new MessageColumns(options.expectedMessages);
   }
 
   /** Feeds the next chunk; false once the capture is known not to be plain (the rest need not be read). */
@@ -60,8 +73,19 @@ export class PlainCaptureIndexer {
     return this.reason === null;
   }
 
-  end(): PlainIndexOutcome {
-    if (this.reason === null && this.carry.length > 0) this.reason = 'the file ends inside a record';
+  /**
+   * For a caller that keeps its own read buffer: reads the complete records at the start of b and returns how many
+   * bytes they took; the caller keeps the rest in front of the next read. -1 once the capture is not plain.
+   */
+  consume(b: Uint8Array): number {
+    if (this.reason !== null) return -1;
+    const used = this.walk(b);
+    return this.reason === null ? used : -1;
+  }
+
+  /** End of file; `leftover` is what a consume() caller still holds (bytes of an incomplete record). */
+  end(leftover = 0): PlainIndexOutcome {
+    if (this.reason === null && (this.carry.length > 0 || leftover > 0)) this.reason = 'the file ends inside a record';
     if (this.reason === null && this.format === null) this.reason = 'not a capture';
     if (this.reason === null && this.columns.count === 0) this.reason = 'no SIP message';
     if (this.reason !== null) return { plain: false, reason: this.reason };
@@ -163,6 +187,46 @@ export class PlainCaptureIndexer {
     return p;
   }
 
+  /** True when a packet with the same addresses, ports, IP id and length came within the duplicate window. */
+  private seenRecently(time: number, key: number, src: number, dst: number): boolean {
+    const cap = this.recentTime.length;
+    while (this.recentCount > 0 && time - this.recentTime[this.recentHead] > DUPLICATE_WINDOW_SECONDS) {
+      this.recentHead = (this.recentHead + 1) % cap;
+      this.recentCount--;
+    }
+    for (let k = 0, at = this.recentHead; k < this.recentCount; k++, at = (at + 1) % cap) {
+      if (this.recentKey[at] === key && this.recentSrc[at] === src && this.recentDst[at] === dst) return true;
+    }
+    if (this.recentCount === cap) this.growRecent();
+    const at = (this.recentHead + this.recentCount) % this.recentTime.length;
+    this.recentTime[at] = time;
+    this.recentKey[at] = key;
+    this.recentSrc[at] = src;
+    this.recentDst[at] = dst;
+    this.recentCount++;
+    return false;
+  }
+
+  private growRecent(): void {
+    const cap = this.recentTime.length;
+    const time = new Float64Array(cap * 2);
+    const key = new Int32Array(cap * 2);
+    const src = new Int32Array(cap * 2);
+    const dst = new Int32Array(cap * 2);
+    for (let k = 0; k < this.recentCount; k++) {
+      const at = (this.recentHead + k) % cap;
+      time[k] = this.recentTime[at];
+      key[k] = this.recentKey[at];
+      src[k] = this.recentSrc[at];
+      dst[k] = this.recentDst[at];
+    }
+    this.recentTime = time;
+    this.recentKey = key;
+    this.recentSrc = src;
+    this.recentDst = dst;
+    this.recentHead = 0;
+  }
+
   /** if_tsresol and if_tsoffset as pcapngReader reads them (pcapng §4.2). */
   private readInterface(b: Uint8Array, p: number, length: number): Interface {
     const linkType = this.little ? b[p + 8] | b[p + 9] << 8 : b[p + 8] << 8 | b[p + 9];
@@ -208,11 +272,11 @@ export class PlainCaptureIndexer {
     const cols = this.columns;
     const src = cols.ipv4Endpoint(this.u32(b, ip + 12, false), b[udp] << 8 | b[udp + 1]);
     const dst = cols.ipv4Endpoint(this.u32(b, ip + 16, false), b[udp + 2] << 8 | b[udp + 3]);
-    const datagram: TransportPayload = {
-      frame: this.frame, time, src: cols.endpoints[src] as Endpoint, dst: cols.endpoints[dst] as Endpoint, transport: 'UDP',
-      payload: b.subarray(payload, payloadEnd), frameOffset: payload - s, ipId: b[ip + 4] << 8 | b[ip + 5],
-    };
-    if (this.duplicates.check(datagram) !== null) return this.refuse('a packet captured twice');
+    // The full pipeline orders by time and folds captured duplicates; the index takes neither case. Both checks
+    // are supersets of what the full pipeline would find, so a capture the index accepts has neither.
+    if (time < this.lastTime) return this.refuse('a timestamp earlier than the frame before');
+    this.lastTime = time;
+    if (this.seenRecently(time, (b[ip + 4] << 24 | b[ip + 5] << 16 | udpLength) | 0, src, dst)) return this.refuse('a packet that may be a second capture of one within 10 ms');
     const why = scanPlainSip(b, payload, payloadEnd, cols, this.names, time, this.frame, src, dst);
     if (why !== null) return this.refuse(`not a plain SIP message (${why})`);
     return true;

@@ -41,9 +41,6 @@ const NAMED: Array<[string, Header]> = [
 const COMPACT: Record<string, Header> = { i: Header.CallId, f: Header.From, t: Header.To, v: Header.Via, m: Header.Contact, l: Header.ContentLength, c: Header.ContentType };
 const MAGIC_COOKIE = [0x7a, 0x39, 0x68, 0x47, 0x34, 0x62, 0x4b]; // z9hG4bK
 
-/** Methods whose correlation reads more headers than the index keeps (subscriptions, REFER relations). */
-const INDEX_REFUSED_METHODS = new Set(['REFER', 'SUBSCRIBE', 'NOTIFY']);
-
 export interface PlainScanOptions {
   /** Lower-case header names whose presence needs the full correlation (RFC 7989 Session-ID, P-Charging-Vector, X-CID ...). */
   refusedHeaders: readonly string[];
@@ -331,8 +328,14 @@ export function scanPlainSip(b: Uint8Array, start: number, end: number, cols: Me
   let contentLength = -1;
   p = cr + 2;
   for (;;) {
-    cr = b.indexOf(CR, p);
-    if (cr < 0 || cr >= end - 1 || b[cr + 1] !== LF) return 'header section';
+    // One pass finds the line's end and checks that it is printable ASCII (no HT, no UTF-8: those go to the full parser).
+    cr = p;
+    while (cr < end) {
+      const c = b[cr];
+      if (c < 0x20 || c > 0x7e) break;
+      cr++;
+    }
+    if (cr >= end - 1 || b[cr] !== CR || b[cr + 1] !== LF) return 'header section';
     if (cr === p) break;
     let q = p;
     while (q < cr && TOKEN[b[q]]) q++;
@@ -342,7 +345,6 @@ export function scanPlainSip(b: Uint8Array, start: number, end: number, cols: Me
     while (vs < cr && b[vs] === SP) vs++;
     let ve = cr;
     while (ve > vs && b[ve - 1] === SP) ve--;
-    if (!printable(b, vs, ve)) return 'header value';
     if (SINGLE & (1 << h)) {
       if (seen & (1 << h)) return 'repeated header';
     }
@@ -416,7 +418,7 @@ export function scanPlainSip(b: Uint8Array, start: number, end: number, cols: Me
   if (callId < 0 || cseq < 0 || fromUri < 0 || toUri < 0 || vias === 0) return 'required header';
   if (kind === 0 && (!(seen & (1 << Header.MaxForwards)) || cseqMethod !== method)) return 'required header';
   if (kind === 1) method = cseqMethod;
-  if (INDEX_REFUSED_METHODS.has(strings.strings[method])) return 'subscription method';
+  if (cols.refusedMethods.has(method)) return 'subscription method';
 
   const i = cols.add();
   cols.frame[i] = frame;

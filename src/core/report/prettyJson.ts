@@ -1,8 +1,9 @@
 // The text of JSON.stringify(value, null, 2) for a report object, produced piece by piece: a 200,000-message
-// trace's report is tens of megabytes, and writing it element by element keeps it from sitting whole in memory.
-// A test holds the concatenated pieces equal to JSON.stringify's output.
+// trace's report is tens of megabytes, and writing it a batch of elements at a time keeps it from sitting whole in
+// memory. Each batch is laid out by JSON.stringify itself (wrapped as `{ key: batch }`, so the nesting depth and
+// indentation are the report's), then unwrapped. A test holds the joined pieces equal to JSON.stringify's output.
 
-/** Pieces of JSON.stringify(report, null, 2), each at most about `batch` array elements long. */
+/** Pieces of JSON.stringify(report, null, 2), each holding at most `batch` elements of a top-level array. */
 export function* prettyJsonPieces(report: object, batch = 512): Generator<string> {
   const entries = Object.entries(report).filter(([, v]) => v !== undefined && typeof v !== 'function');
   if (entries.length === 0) {
@@ -13,20 +14,19 @@ export function* prettyJsonPieces(report: object, batch = 512): Generator<string
   for (let e = 0; e < entries.length; e++) {
     const [key, value] = entries[e];
     const tail = e < entries.length - 1 ? ',\n' : '\n';
-    if (Array.isArray(value) && value.length > 0) {
-      yield `  ${JSON.stringify(key)}: [\n`;
-      let piece = '';
-      for (let i = 0; i < value.length; i++) {
-        const item = value[i];
-        piece += `    ${item === undefined || typeof item === 'function' ? 'null' : JSON.stringify(item, null, 2).replace(/\n/g, '\n    ')}${i < value.length - 1 ? ',\n' : '\n'}`;
-        if ((i + 1) % batch === 0) {
-          yield piece;
-          piece = '';
-        }
+    const name = JSON.stringify(key);
+    if (Array.isArray(value) && value.length > batch) {
+      yield `  ${name}: [\n`;
+      const head = `{\n  ${name}: [\n`.length;
+      const foot = '\n  ]\n}'.length;
+      for (let i = 0; i < value.length; i += batch) {
+        const text = JSON.stringify({ [key]: value.slice(i, i + batch) }, null, 2);
+        yield text.slice(head, text.length - foot) + (i + batch < value.length ? ',\n' : '\n');
       }
-      yield `${piece}  ]${tail}`;
+      yield `  ]${tail}`;
     } else {
-      yield `  ${JSON.stringify(key)}: ${JSON.stringify(value, null, 2).replace(/\n/g, '\n  ')}${tail}`;
+      const text = JSON.stringify({ [key]: value }, null, 2);
+      yield text.slice(2, text.length - 2) + tail;
     }
   }
   yield '}';
