@@ -14,7 +14,8 @@ import * as diagram from './commands/diagram';
 
 const deps: CliDeps = {
   loadTrace: (paths, opts) => loadTraceFiles(typeof paths === 'string' ? [paths] : paths, opts),
-  indexCapture,
+  // SIPTRAIL_NO_INDEX=1 reads every capture with the full pipeline (tests compare the two; a user can rule the fast path out).
+  indexCapture: process.env.SIPTRAIL_NO_INDEX ? undefined : indexCapture,
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   setExitCode: (code) => { process.exitCode = code; },

@@ -6,6 +6,7 @@ import { buildDialogsReport, formatDialogsText, type DialogsReport } from '../..
 import { dialogsReportFromIndex } from '../../core/index/indexedDialogs';
 import { prettyJsonPieces } from '../../core/report/prettyJson';
 import type { CliDeps } from '../cliDeps';
+import type { MessageColumns } from '../../core/index/messageColumns';
 
 /** Headers whose presence needs the full correlation (B2BUA leg evidence the index does not keep). */
 export function legEvidenceHeaders(correlationHeaders: readonly string[]): string[] {
@@ -13,12 +14,15 @@ export function legEvidenceHeaders(correlationHeaders: readonly string[]): strin
 }
 
 /** The dialogs report from the compact index when the trace is one capture the index accepts, else null. */
-export function indexedDialogsReport(deps: CliDeps, paths: string[], dialect: string | undefined, correlationHeaders: readonly string[]): DialogsReport | null {
+export function indexedDialogsReport(
+  deps: CliDeps, paths: string[], dialect: string | undefined, correlationHeaders: readonly string[], inspect?: (columns: MessageColumns) => void,
+): DialogsReport | null {
   if (paths.length !== 1 || dialect !== undefined || !deps.indexCapture) return null;
   const started = performance.now();
   const indexed = deps.indexCapture(paths[0], legEvidenceHeaders(correlationHeaders));
   if (!indexed) return null;
   const read = performance.now();
+  inspect?.(indexed.columns);
   const report = dialogsReportFromIndex({ path: paths[0], format: indexed.format, packets: indexed.packets }, indexed.columns);
   if (process.env.SIPTRAIL_DEBUG) {
     const mb = (n: number) => `${(n / 1048576).toFixed(0)} MiB`;

@@ -19,12 +19,12 @@ export class ByteStringTable {
 
   constructor(expectedValues = 1024) {
     const n = Math.max(1024, expectedValues);
-    this.arena = new Uint8Array(n * 24);
+    this.arena = new Uint8Array(n * 16);
     this.starts = new Int32Array(n);
     this.lengths = new Int32Array(n);
     this.hashes = new Int32Array(n);
     let slots = 2048;
-    while (slots < n * 2) slots *= 2;
+    while (slots < n) slots *= 2;
     this.slots = new Int32Array(slots);
   }
 

@@ -8,6 +8,7 @@ import type { DialogsReport } from '../report/dialogsReport';
 import type { TraceInfo, TraceFinding } from '../report/checkReport';
 import { callerKey, type LegLink } from '../dialog/callLegs';
 import type { MessageColumns } from './messageColumns';
+import { IntMap } from './intMap';
 
 const ROLE_REQUEST = 0, ROLE_RESPONSE = 1, ROLE_ACK = 2;
 
@@ -73,9 +74,9 @@ export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, o
   const txBranch = new IntColumn(), txSentBy = new IntColumn(), txKeyMethod = new IntColumn(), txNextSameBranch = new IntColumn();
   const txFirstResponse = new IntColumn();
   // Transaction key = top branch + sent-by + method (ACK counted as INVITE, §17.1.1.3): found by branch, then checked.
-  const txByBranch = new Map<number, number>();
+  const txByBranch = new IntMap(n / 2);
   const findTx = (branch: number, sentBy: number, keyMethod: number): number => {
-    for (let tx = txByBranch.get(branch) ?? -1; tx >= 0; tx = txNextSameBranch.data[tx]) {
+    for (let tx = txByBranch.get(branch); tx >= 0; tx = txNextSameBranch.data[tx]) {
       if (txSentBy.data[tx] === sentBy && txKeyMethod.data[tx] === keyMethod) return tx;
     }
     return -1;
@@ -104,7 +105,7 @@ export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, o
       tx = txMethod.push(m);
       txRequest.push(-1); txAck.push(-1); txFinal.push(0); txCancel.push(-1); txFirstResponse.push(-1);
       txBranch.push(branch); txSentBy.push(sentBy); txKeyMethod.push(keyMethod);
-      txNextSameBranch.push(txByBranch.get(branch) ?? -1);
+      txNextSameBranch.push(txByBranch.get(branch));
       txByBranch.set(branch, tx);
     }
     if (kind[i] === 0) {
@@ -143,7 +144,7 @@ export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, o
   // Hop key (hops.ts): Call-ID + CSeq + method + the originating UA's bottom Via; CANCEL and the ACK to a non-2xx
   // response are hop-by-hop (RFC 3261 §16.10, §17.1.1.3) and go by tags instead. Found by branch or From tag, then checked.
   const lNextSameOrigin = new IntColumn();
-  const logicalByOrigin = new Map<number, number>();
+  const logicalByOrigin = new IntMap(n);
   const seenGroup = new Uint8Array(gTx.length);
   const sameHop = (i: number, roleI: number, j: number, roleJ: number): boolean => {
     if (kind[i] !== kind[j] || callId[i] !== callId[j] || cseq[i] !== cseq[j] || method[i] !== method[j]) return false;
@@ -163,12 +164,12 @@ export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, o
     const i = gFirst.data[g];
     const role = gRole.data[g];
     const origin = method[i] === CANCEL || role === ROLE_ACK ? -2 - fromTag[i] : cols.bottomBranch[i];
-    let lid = logicalByOrigin.get(origin) ?? -1;
+    let lid = logicalByOrigin.get(origin);
     while (lid >= 0 && !sameHop(lFirst.data[lid], gRole.data[lHopHead.data[lid]], i, role)) lid = lNextSameOrigin.data[lid];
     if (lid < 0) {
       const id = lFirst.push(i);
       lHopHead.push(g); lHopTail.push(g); lCount.push(gCount.data[g]);
-      lNextSameOrigin.push(logicalByOrigin.get(origin) ?? -1);
+      lNextSameOrigin.push(logicalByOrigin.get(origin));
       logicalByOrigin.set(origin, id);
     } else {
       gNextHop[lHopTail.data[lid]] = g;
@@ -189,22 +190,24 @@ export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, o
   // Dialogs (dialogs.ts), over logical messages in time order: logical ids are already in rank order.
   const dialogs: IndexedDialog[] = [];
   // Dialogs by Call-ID, then the unordered pair of tags (RFC 3261 §12: Call-ID + local tag + remote tag).
-  const dialogsByCall = new Map<number, number[]>();
+  const dialogByCall = new IntMap(n / 4);
+  const dNextSameCall = new IntColumn();
   const findDialog = (call: number, a: number, b: number): number => {
-    const list = dialogsByCall.get(call);
-    if (list) for (const id of list) {
+    for (let id = dialogByCall.get(call); id >= 0; id = dNextSameCall.data[id]) {
       const local = dLocal.data[id], remote = dRemote.data[id];
       if ((local === a && remote === b) || (local === b && remote === a)) return id;
     }
     return -1;
   };
-  interface Attempt { request: number; dialogs: number[]; extra: number[]; fromTag: number; cseq: number }
+  interface Attempt { request: number; dialogs: number[]; extra: number[]; fromTag: number; cseq: number; next: number }
   // Out-of-dialog INVITEs waiting for an answer, by Call-ID, then From tag + CSeq; and in the order they came.
-  const attemptsByCall = new Map<number, Attempt[]>();
+  const attemptByCall = new IntMap(n / 4);
   const attemptList: Attempt[] = [];
   const findAttempt = (call: number, tag: number, seq: number): Attempt | undefined => {
-    const list = attemptsByCall.get(call);
-    if (list) for (const a of list) if (a.fromTag === tag && a.cseq === seq) return a;
+    for (let k = attemptByCall.get(call); k >= 0; k = attemptList[k].next) {
+      const a = attemptList[k];
+      if (a.fromTag === tag && a.cseq === seq) return a;
+    }
     return undefined;
   };
   const causes = new CauseNames();
@@ -230,11 +233,9 @@ export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, o
     dLocal.push(local);
     dRemote.push(remote);
     dialogs.push(d);
-    if (remote >= 0) {
-      const list = dialogsByCall.get(call);
-      if (list) list.push(d.id);
-      else dialogsByCall.set(call, [d.id]);
-    }
+    // Only answered dialogs are found by tags; one that never got a To tag stays out of the index (dialogs.ts).
+    dNextSameCall.push(remote >= 0 ? dialogByCall.get(call) : -1);
+    if (remote >= 0) dialogByCall.set(call, d.id);
     return d;
   };
   const dialogForAnswer = (att: Attempt, call: number, remote: number): IndexedDialog => {
@@ -258,11 +259,8 @@ export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, o
     if (kind[i] === 0 && toTag[i] < 0) {
       if (m === INVITE) {
         if (!findAttempt(call, fromTag[i], cseq[i])) {
-          const a: Attempt = { request: lid, dialogs: [], extra: [], fromTag: fromTag[i], cseq: cseq[i] };
-          attemptList.push(a);
-          const list = attemptsByCall.get(call);
-          if (list) list.push(a);
-          else attemptsByCall.set(call, [a]);
+          attemptList.push({ request: lid, dialogs: [], extra: [], fromTag: fromTag[i], cseq: cseq[i], next: attemptByCall.get(call) });
+          attemptByCall.set(call, attemptList.length - 1);
         }
       } else if (m === CANCEL) {
         const att = findAttempt(call, fromTag[i], cseq[i]);

@@ -17,11 +17,11 @@ export class MessageColumns {
   readonly endpoints: Endpoint[] = [];
   private readonly endpointIds = new Map<number, number>();
 
-  /** `expectedMessages` sizes the columns up front (a capture's size / 300 bytes is a fair guess). */
+  /** `expectedMessages` sizes the columns up front (a capture's size / 400 bytes is a fair guess). */
   constructor(expectedMessages = INITIAL) {
     const n = Math.max(INITIAL, Math.ceil(expectedMessages));
     this.capacity = n;
-    this.strings = new ByteStringTable(n * 2);
+    this.strings = new ByteStringTable(n);
     this.refusedMethods = new Set(REFUSED_METHODS.map((m) => this.strings.internString(m)));
     this.frame = new Int32Array(n); this.time = new Float64Array(n); this.src = new Int32Array(n); this.dst = new Int32Array(n);
     this.kind = new Uint8Array(n); this.method = new Int32Array(n); this.status = new Int16Array(n); this.requestUri = new Int32Array(n);

@@ -24,7 +24,7 @@ const LINKTYPE_LINUX_SLL = 113;
 interface Interface { linkType: number; unitsPerSecond: number; offsetSeconds: number }
 
 export interface PlainIndexOptions extends PlainScanOptions {
-  /** Sizes the index up front (a capture's byte size / 300 is a fair guess); it grows past it when needed. */
+  /** Sizes the index up front (a capture's byte size / 400 is a fair guess); it grows past it when needed. */
   expectedMessages?: number;
 }
 

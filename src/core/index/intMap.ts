@@ -1,0 +1,54 @@
+// int32 → int32 hash map over typed arrays (open addressing, linear probing): the correlation's indexes by
+// branch, origin and Call-ID hold one entry per transaction or dialog, hundreds of thousands of them, and a Map
+// would keep an object per entry for the garbage collector to trace.
+
+const EMPTY = -2147483648;
+
+export class IntMap {
+  private keys: Int32Array;
+  private values: Int32Array;
+  private count = 0;
+
+  constructor(expected = 1024) {
+    let n = 1024;
+    while (n < expected * 2) n *= 2;
+    this.keys = new Int32Array(n).fill(EMPTY);
+    this.values = new Int32Array(n);
+  }
+
+  /** Value of key, or `missing`. Keys must not be -2**31. */
+  get(key: number, missing = -1): number {
+    const mask = this.keys.length - 1;
+    for (let s = Math.imul(key, 0x9e3779b1) >>> 0 & mask; ; s = (s + 1) & mask) {
+      const k = this.keys[s];
+      if (k === key) return this.values[s];
+      if (k === EMPTY) return missing;
+    }
+  }
+
+  set(key: number, value: number): void {
+    const mask = this.keys.length - 1;
+    for (let s = Math.imul(key, 0x9e3779b1) >>> 0 & mask; ; s = (s + 1) & mask) {
+      const k = this.keys[s];
+      if (k === key) {
+        this.values[s] = value;
+        return;
+      }
+      if (k === EMPTY) {
+        this.keys[s] = key;
+        this.values[s] = value;
+        if (++this.count * 2 > this.keys.length) this.grow();
+        return;
+      }
+    }
+  }
+
+  private grow(): void {
+    const keys = this.keys;
+    const values = this.values;
+    this.keys = new Int32Array(keys.length * 2).fill(EMPTY);
+    this.values = new Int32Array(keys.length * 2);
+    this.count = 0;
+    for (let s = 0; s < keys.length; s++) if (keys[s] !== EMPTY) this.set(keys[s], values[s]);
+  }
+}
