@@ -22,6 +22,8 @@ export interface CliDeps {
    */
   indexCapture?(path: string, refusedHeaders: readonly string[]): IndexedCapture | null;
   stdout(s: string): void;
+  /** UTF-8 bytes for stdout (big JSON documents are written as bytes, never as one string). */
+  stdoutBytes(b: Uint8Array): void;
   stderr(s: string): void;
   setExitCode(code: number): void;
   readTextFile(path: string): string;

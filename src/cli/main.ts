@@ -17,6 +17,7 @@ const deps: CliDeps = {
   // SIPTRAIL_NO_INDEX=1 reads every capture with the full pipeline (tests compare the two; a user can rule the fast path out).
   indexCapture: process.env.SIPTRAIL_NO_INDEX ? undefined : indexCapture,
   stdout: (s) => process.stdout.write(s),
+  stdoutBytes: (b) => process.stdout.write(b),
   stderr: (s) => process.stderr.write(s),
   setExitCode: (code) => { process.exitCode = code; },
   readTextFile: (path) => readFileSync(path, 'utf8'),

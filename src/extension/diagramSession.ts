@@ -222,6 +222,7 @@ export class DiagramSession implements vscode.Disposable, RegisteredDiagram {
         return;
       }
       case 'ready':
+        this.log.info(`${this.fileName}: diagram webview ready`);
         this.ready = true;
         if (message.state) this.restore(message.state);
         await this.pushDiagram();
@@ -394,6 +395,7 @@ export class DiagramSession implements vscode.Disposable, RegisteredDiagram {
       // Shown at once: reading a big capture and handing it to the worker takes a moment before the first progress.
       this.post({ type: 'progress', fraction: 0, label: `Reading ${this.fileName}` });
       const bytes = await vscode.workspace.fs.readFile(uri);
+      this.log.info(`${this.fileName}: ${(bytes.length / 1048576).toFixed(1)} MB read in ${Date.now() - started} ms; parsing in the worker`);
       const open = (onProgress: (fraction: number) => void, signal?: AbortSignal) =>
         this.worker.request({ op: 'openCapture', traceId: 'trace', fileName: this.fileName, bytes }, { onProgress, signal });
       if (bytes.length > NOTIFY_ABOVE_BYTES) {

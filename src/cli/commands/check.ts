@@ -75,7 +75,7 @@ export function register(program: Command, deps: CliDeps): void {
       const trace = await deps.loadTrace(path, { dialect: opts.dialect });
       const corr = correlate(trace.messages, opts.correlationHeader.length ? { correlationHeaders } : {});
       const report = buildCheckReport({ path: trace.path, format: trace.format, packets: trace.packets }, corr, flows, { requested, readerFindings: trace.findings });
-      if (opts.format === 'json') deps.stdout(JSON.stringify(report, null, 2) + '\n');
+      if (opts.format === 'json') writePrettyJson(deps, report);
       else if (opts.format === 'sarif') deps.stdout(JSON.stringify(toSarif(report, { messages: trace.messages }), null, 2) + '\n');
       else if (opts.format === 'junit') deps.stdout(toJunit(report));
       else deps.stdout(formatCheckText(report));

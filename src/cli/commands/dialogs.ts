@@ -4,7 +4,7 @@ import { correlate } from '../../core/dialog/correlate';
 import { DEFAULT_CORRELATION_HEADERS } from '../../core/dialog/callLegs';
 import { buildDialogsReport, formatDialogsText, type DialogsReport } from '../../core/report/dialogsReport';
 import { dialogsReportFromIndex } from '../../core/index/indexedDialogs';
-import { prettyJsonPieces } from '../../core/report/prettyJson';
+import { writePrettyJsonBytes } from '../../core/report/prettyJsonBytes';
 import type { CliDeps } from '../cliDeps';
 import type { MessageColumns } from '../../core/index/messageColumns';
 
@@ -32,9 +32,9 @@ export function indexedDialogsReport(
   return report;
 }
 
-/** JSON.stringify(report, null, 2) written piece by piece. */
+/** JSON.stringify(report, null, 2) and a newline, written as UTF-8 bytes chunk by chunk. */
 export function writePrettyJson(deps: CliDeps, report: object): void {
-  for (const piece of prettyJsonPieces(report)) deps.stdout(piece);
+  writePrettyJsonBytes(report, (b) => deps.stdoutBytes(b));
   deps.stdout('\n');
 }
 

@@ -12,10 +12,13 @@ import { IntMap } from './intMap';
 
 const ROLE_REQUEST = 0, ROLE_RESPONSE = 1, ROLE_ACK = 2;
 
-/** Grows-by-doubling Int32 column. */
+/** Int32 column sized for the worst case up front (there are never more groups, transactions or logical messages than messages), doubling if ever outgrown. */
 class IntColumn {
-  data = new Int32Array(1024);
+  data: Int32Array;
   length = 0;
+  constructor(capacity: number) {
+    this.data = new Int32Array(Math.max(16, capacity));
+  }
   push(v: number): number {
     if (this.length === this.data.length) {
       const d = new Int32Array(this.data.length * 2);
@@ -69,10 +72,10 @@ export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, o
   // Transactions and copy groups (transactions.ts). Copies of a group are a linked list through nextCopy.
   const groupOf = new Int32Array(n).fill(-1);
   const nextCopy = new Int32Array(n).fill(-1);
-  const gTx = new IntColumn(), gRole = new IntColumn(), gFirst = new IntColumn(), gLast = new IntColumn(), gCount = new IntColumn();
-  const txMethod = new IntColumn(), txRequest = new IntColumn(), txAck = new IntColumn(), txFinal = new IntColumn(), txCancel = new IntColumn();
-  const txBranch = new IntColumn(), txSentBy = new IntColumn(), txKeyMethod = new IntColumn(), txNextSameBranch = new IntColumn();
-  const txFirstResponse = new IntColumn();
+  const gTx = new IntColumn(n), gRole = new IntColumn(n), gFirst = new IntColumn(n), gLast = new IntColumn(n), gCount = new IntColumn(n);
+  const txMethod = new IntColumn(n), txRequest = new IntColumn(n), txAck = new IntColumn(n), txFinal = new IntColumn(n), txCancel = new IntColumn(n);
+  const txBranch = new IntColumn(n), txSentBy = new IntColumn(n), txKeyMethod = new IntColumn(n), txNextSameBranch = new IntColumn(n);
+  const txFirstResponse = new IntColumn(n);
   // Transaction key = top branch + sent-by + method (ACK counted as INVITE, §17.1.1.3): found by branch, then checked.
   const txByBranch = new IntMap(n / 2);
   const findTx = (branch: number, sentBy: number, keyMethod: number): number => {
@@ -81,7 +84,7 @@ export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, o
     }
     return -1;
   };
-  const gNextResponse = new IntColumn();
+  const gNextResponse = new IntColumn(n);
   const newGroup = (tx: number, role: number, index: number): number => {
     const g = gTx.push(tx);
     gRole.push(role); gFirst.push(index); gLast.push(index); gCount.push(1); gNextResponse.push(-1);
@@ -140,10 +143,10 @@ export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, o
 
   // Logical messages: one per hop key (hops.ts); hop groups of a logical message are a linked list through gNextHop.
   const gNextHop = new Int32Array(gTx.length).fill(-1);
-  const lFirst = new IntColumn(), lHopHead = new IntColumn(), lHopTail = new IntColumn(), lCount = new IntColumn();
+  const lFirst = new IntColumn(n), lHopHead = new IntColumn(n), lHopTail = new IntColumn(n), lCount = new IntColumn(n);
   // Hop key (hops.ts): Call-ID + CSeq + method + the originating UA's bottom Via; CANCEL and the ACK to a non-2xx
   // response are hop-by-hop (RFC 3261 §16.10, §17.1.1.3) and go by tags instead. Found by branch or From tag, then checked.
-  const lNextSameOrigin = new IntColumn();
+  const lNextSameOrigin = new IntColumn(n);
   const logicalByOrigin = new IntMap(n);
   const seenGroup = new Uint8Array(gTx.length);
   const sameHop = (i: number, roleI: number, j: number, roleJ: number): boolean => {
@@ -191,7 +194,7 @@ export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, o
   const dialogs: IndexedDialog[] = [];
   // Dialogs by Call-ID, then the unordered pair of tags (RFC 3261 §12: Call-ID + local tag + remote tag).
   const dialogByCall = new IntMap(n / 4);
-  const dNextSameCall = new IntColumn();
+  const dNextSameCall = new IntColumn(n);
   const findDialog = (call: number, a: number, b: number): number => {
     for (let id = dialogByCall.get(call); id >= 0; id = dNextSameCall.data[id]) {
       const local = dLocal.data[id], remote = dRemote.data[id];
@@ -211,7 +214,7 @@ export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, o
     return undefined;
   };
   const causes = new CauseNames();
-  const dLocal = new IntColumn(), dRemote = new IntColumn();
+  const dLocal = new IntColumn(n), dRemote = new IntColumn(n);
   const setState = (d: IndexedDialog, state: DialogState, lid: number, cause: string): void => {
     if (d.state === state || d.state === 'terminated') return;
     const message = lFirst.data[lid];

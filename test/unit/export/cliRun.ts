@@ -14,9 +14,11 @@ export async function runDiagram(args: string[], io: Partial<diagram.DiagramIo> 
   let err = '';
   let code: number | null = null;
   const stdoutBytes: Uint8Array[] = [];
+  const utf8 = new TextDecoder();
   const deps: CliDeps = {
     loadTrace: (paths, opts) => loadTraceFiles(typeof paths === 'string' ? [paths] : paths, opts),
     stdout: (s) => { out += s; },
+    stdoutBytes: (b) => { out += utf8.decode(b, { stream: true }); },
     stderr: (s) => { err += s; },
     setExitCode: (c) => { code = c; },
     readTextFile: (p) => readFileSync(p, 'utf8'),

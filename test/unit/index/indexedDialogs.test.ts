@@ -131,13 +131,22 @@ test('what the index refuses, it names: subscriptions, TCP, B2BUA evidence heade
   assert.match(reason('test/captures/replication-ipv6.pcap'), /^frame 1: not IPv4/);
 });
 
-test('the dialogs JSON written piece by piece is JSON.stringify(report, null, 2)', async () => {
-  const { prettyJsonPieces } = await import('../../../src/core/report/prettyJson');
+test('the JSON written as bytes is JSON.stringify(value, null, 2), UTF-8 encoded, whatever the chunk size', async () => {
+  const { writePrettyJsonBytes } = await import('../../../src/core/report/prettyJsonBytes');
+  const text = (value: unknown, chunk: number): string => {
+    const parts: Uint8Array[] = [];
+    writePrettyJsonBytes(value, (b) => parts.push(b.slice()), chunk);
+    return Buffer.concat(parts).toString('utf8');
+  };
   const outcome = indexFile(new Uint8Array(readFileSync(loadCaptures[1])), 1 << 20);
   assert.ok(outcome.plain);
   const report = dialogsReportFromIndex({ path: 'x', format: outcome.format, packets: outcome.packets }, outcome.columns);
-  for (const batch of [1, 7, 512]) assert.equal([...prettyJsonPieces(report, batch)].join(''), JSON.stringify(report, null, 2));
-  const odd = { a: [], b: { c: [1, { d: null }] }, e: undefined, f: 'x\n"y"', g: [[], [1, 2], { h: [] }] };
-  assert.equal([...prettyJsonPieces(odd)].join(''), JSON.stringify(odd, null, 2));
-  assert.equal([...prettyJsonPieces({})].join(''), JSON.stringify({}, null, 2));
+  for (const chunk of [1 << 20, 4096, 7]) assert.equal(text(report, chunk), JSON.stringify(report, null, 2));
+  const awkward = {
+    a: [], b: { c: [1, { d: null }], e: {} }, f: undefined, g: 'x\n"y"\\ \u0001', h: [[], [1.5, -0, 1e21, NaN, Infinity], { i: [] }],
+    j: [undefined, () => 1], k: 'naïve 日本 😀 \ud800', l: true, m: new Date(0), n: { toJSON: () => 'custom' }, 'quoted"key': 1,
+  };
+  for (const chunk of [1 << 20, 3]) assert.equal(text(awkward, chunk), JSON.stringify(awkward, null, 2));
+  assert.equal(text({}, 16), '{}');
+  assert.equal(text([], 16), '[]');
 });

@@ -18,6 +18,7 @@ async function run(args: string[], cwd: string): Promise<{ out: string; err: str
   let out = '';
   let err = '';
   let code: number | null = null;
+  const utf8 = new TextDecoder();
   const deps: CliDeps = {
     async loadTrace(paths: string | string[]): Promise<LoadedTrace> {
       const p = typeof paths === 'string' ? paths : paths[0];
@@ -26,6 +27,7 @@ async function run(args: string[], cwd: string): Promise<{ out: string; err: str
       return { path: p, format: 'pcap', packets: null, messages, findings: [] };
     },
     stdout: (s) => { out += s; },
+    stdoutBytes: (b) => { out += utf8.decode(b, { stream: true }); },
     stderr: (s) => { err += s; },
     setExitCode: (c) => { code = c; },
     readTextFile: (p) => readFileSync(p, 'utf8'),
