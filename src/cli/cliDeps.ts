@@ -22,8 +22,11 @@ export interface CliDeps {
    */
   indexCapture?(path: string, refusedHeaders: readonly string[]): IndexedCapture | null;
   stdout(s: string): void;
-  /** UTF-8 bytes for stdout (big JSON documents are written as bytes, never as one string). */
-  stdoutBytes(b: Uint8Array): void;
+  /**
+   * UTF-8 bytes for stdout (big JSON documents are written as bytes, never as one string). Returns true when the
+   * bytes were written before it returned, so the caller may reuse the buffer.
+   */
+  stdoutBytes(b: Uint8Array): boolean | void;
   stderr(s: string): void;
   setExitCode(code: number): void;
   readTextFile(path: string): string;

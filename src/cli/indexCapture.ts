@@ -6,7 +6,7 @@ import { sniffCaptureFormat } from '../core/pcap/captureReader';
 import { PlainCaptureIndexer, type PlainIndexOutcome } from '../core/index/plainCaptureIndex';
 import { terminalProgress } from './progress';
 
-const READ_BYTES = 4 << 20;
+const READ_BYTES = 1 << 20;
 
 export function indexCapture(path: string, refusedHeaders: readonly string[]): Extract<PlainIndexOutcome, { plain: true }> | null {
   let fd: number;

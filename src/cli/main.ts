@@ -2,7 +2,7 @@
 // The siptrail command line: the same core as the VS Code extension, for terminals and CI pipelines.
 // The CLI is the only part that touches node:fs (here, loadTrace.ts and streamMessages.ts).
 import { Command, CommanderError } from 'commander';
-import { readFileSync, readdirSync } from 'node:fs';
+import { fstatSync, readFileSync, readdirSync, writeSync } from 'node:fs';
 import { loadTraceFiles } from './loadTrace';
 import { indexCapture } from './indexCapture';
 import { TraceInputError, type CliDeps } from './cliDeps';
@@ -12,12 +12,34 @@ import * as flows from './commands/flows';
 import * as check from './commands/check';
 import * as diagram from './commands/diagram';
 
+let stdoutKind: boolean | undefined;
+/** True when stdout is a regular file or a character device other than a terminal (/dev/null). */
+function stdoutIsFile(): boolean {
+  if (stdoutKind === undefined) {
+    try {
+      const st = fstatSync(1);
+      stdoutKind = st.isFile() || (st.isCharacterDevice() && !process.stdout.isTTY);
+    } catch {
+      stdoutKind = false;
+    }
+  }
+  return stdoutKind;
+}
+
 const deps: CliDeps = {
   loadTrace: (paths, opts) => loadTraceFiles(typeof paths === 'string' ? [paths] : paths, opts),
   // SIPTRAIL_NO_INDEX=1 reads every capture with the full pipeline (tests compare the two; a user can rule the fast path out).
   indexCapture: process.env.SIPTRAIL_NO_INDEX ? undefined : indexCapture,
   stdout: (s) => process.stdout.write(s),
-  stdoutBytes: (b) => process.stdout.write(b),
+  stdoutBytes: (b) => {
+    if (stdoutIsFile()) {
+      // A file or /dev/null takes a synchronous write whole; the writer then reuses its buffer.
+      for (let at = 0; at < b.length;) at += writeSync(1, b, at);
+      return true;
+    }
+    process.stdout.write(b);
+    return false;
+  },
   stderr: (s) => process.stderr.write(s),
   setExitCode: (code) => { process.exitCode = code; },
   readTextFile: (path) => readFileSync(path, 'utf8'),

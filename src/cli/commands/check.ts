@@ -11,7 +11,7 @@ import { toJunit } from '../../core/report/junit';
 import { toSarif } from '../../core/report/sarif';
 import type { CliDeps } from '../cliDeps';
 import { knownFlows, loadFlowFile } from './flows';
-import { indexedDialogsReport, writePrettyJson } from './dialogs';
+import { indexedDialogs, writePrettyJson } from './dialogs';
 import type { CheckReport } from '../../core/report/checkReport';
 
 const FORMATS = ['text', 'json', 'sarif', 'junit'];
@@ -98,7 +98,7 @@ function checkFromIndex(deps: CliDeps, path: string[], dialect: string | undefin
   }
   let messageCount = 0;
   let seeded = false;
-  const report = indexedDialogsReport(deps, path, dialect, correlationHeaders, (columns) => {
+  const report = indexedDialogs(deps, path, dialect, correlationHeaders, (columns) => {
     for (let i = 0; i < columns.count; i++) {
       if (columns.kind[i] === 0 && anchors.has(columns.strings.text(columns.method[i]))) seeded = true;
     }

@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { correlate } from '../../core/dialog/correlate';
 import { DEFAULT_CORRELATION_HEADERS } from '../../core/dialog/callLegs';
 import { buildDialogsReport, formatDialogsText, type DialogsReport } from '../../core/report/dialogsReport';
-import { dialogsReportFromIndex } from '../../core/index/indexedDialogs';
-import { writePrettyJsonBytes } from '../../core/report/prettyJsonBytes';
+import { correlateIndex, type IndexedDialogs } from '../../core/index/indexedDialogs';
+import { LazyArray, writePrettyJsonBytes } from '../../core/report/prettyJsonBytes';
 import type { CliDeps } from '../cliDeps';
 import type { MessageColumns } from '../../core/index/messageColumns';
 
@@ -14,16 +14,16 @@ export function legEvidenceHeaders(correlationHeaders: readonly string[]): strin
 }
 
 /** The dialogs report from the compact index when the trace is one capture the index accepts, else null. */
-export function indexedDialogsReport(
+export function indexedDialogs(
   deps: CliDeps, paths: string[], dialect: string | undefined, correlationHeaders: readonly string[], inspect?: (columns: MessageColumns) => void,
-): DialogsReport | null {
+): IndexedDialogs | null {
   if (paths.length !== 1 || dialect !== undefined || !deps.indexCapture) return null;
   const started = performance.now();
   const indexed = deps.indexCapture(paths[0], legEvidenceHeaders(correlationHeaders));
   if (!indexed) return null;
   const read = performance.now();
   inspect?.(indexed.columns);
-  const report = dialogsReportFromIndex({ path: paths[0], format: indexed.format, packets: indexed.packets }, indexed.columns);
+  const report = correlateIndex({ path: paths[0], format: indexed.format, packets: indexed.packets }, indexed.columns);
   if (process.env.SIPTRAIL_DEBUG) {
     const mb = (n: number) => `${(n / 1048576).toFixed(0)} MiB`;
     const m = process.memoryUsage();
@@ -55,10 +55,12 @@ export function register(program: Command, deps: CliDeps): void {
         program.error(`unknown --format ${JSON.stringify(opts.format)} (expected text or json)`, { exitCode: 2 });
       }
       const correlationHeaders = [...DEFAULT_CORRELATION_HEADERS, ...opts.correlationHeader];
-      const indexed = indexedDialogsReport(deps, path, opts.dialect, correlationHeaders);
+      const indexed = indexedDialogs(deps, path, opts.dialect, correlationHeaders);
       if (indexed) {
-        if (opts.format === 'json') writePrettyJson(deps, indexed);
-        else deps.stdout(formatDialogsText(indexed));
+        const { dialogCount, dialogAt, writeDialog, ...rest } = indexed;
+        const dialogs = new LazyArray(dialogCount, dialogAt, writeDialog);
+        if (opts.format === 'json') writePrettyJson(deps, { trace: rest.trace, dialogs, calls: rest.calls, refers: rest.refers, folded: rest.folded, findings: rest.findings });
+        else deps.stdout(formatDialogsText({ ...rest, dialogs: Array.from({ length: dialogCount }, (_, d) => dialogAt(d)) }));
         return;
       }
       const trace = await deps.loadTrace(path, { dialect: opts.dialect });

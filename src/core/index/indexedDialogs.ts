@@ -8,6 +8,7 @@ import type { DialogsReport } from '../report/dialogsReport';
 import type { TraceInfo, TraceFinding } from '../report/checkReport';
 import { callerKey, type LegLink } from '../dialog/callLegs';
 import type { MessageColumns } from './messageColumns';
+import type { JsonOut } from '../report/prettyJsonBytes';
 import { IntMap } from './intMap';
 
 const ROLE_REQUEST = 0, ROLE_RESPONSE = 1, ROLE_ACK = 2;
@@ -30,18 +31,31 @@ class IntColumn {
   }
 }
 
-/** A dialog as the report prints it, built once: `messages` holds logical ids until the end, then message indexes. */
 type IndexedDialog = DialogsReport['dialogs'][number];
-type DialogState = IndexedDialog['state'];
-const NO_SUBSCRIPTIONS: IndexedDialog['subscriptions'] = [];
+const TRYING = 0, EARLY = 1, CONFIRMED = 2, TERMINATED = 3;
+const STATE_NAMES: IndexedDialog['state'][] = ['trying', 'early', 'confirmed', 'terminated'];
 
-/** `provisional:180`, `2xx:200`, `non-2xx:486` …: one string per cause and status, not one per dialog. */
+/** Ids of the causes of state changes (`provisional:180`, `2xx:200`, `bye` …): one string per cause, not one per change. */
 class CauseNames {
-  private readonly names = new Map<string, string[]>();
-  of(prefix: string, status: number): string {
-    let list = this.names.get(prefix);
-    if (!list) this.names.set(prefix, (list = []));
-    return (list[status] ??= `${prefix}:${status}`);
+  private readonly texts: string[] = [];
+  private readonly ids = new Map<string, number>();
+  named(cause: string): number {
+    let id = this.ids.get(cause);
+    if (id === undefined) {
+      id = this.texts.length;
+      this.texts.push(cause);
+      this.ids.set(cause, id);
+    }
+    return id;
+  }
+  private readonly byStatus = new Map<string, number[]>();
+  of(prefix: string, status: number): number {
+    let list = this.byStatus.get(prefix);
+    if (!list) this.byStatus.set(prefix, (list = []));
+    return (list[status] ??= this.named(`${prefix}:${status}`));
+  }
+  text(id: number): string {
+    return this.texts[id];
   }
 }
 
@@ -50,7 +64,18 @@ export interface IndexedCorrelationOptions {
   uriTimingWindow?: number;
 }
 
-export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, options: IndexedCorrelationOptions = {}): DialogsReport {
+/**
+ * The dialogs report of an index, with the dialogs made one at a time by dialogAt (ids 0 … dialogCount-1), so
+ * that writing a report of 30,000 dialogs never holds 30,000 report objects.
+ */
+export interface IndexedDialogs extends Omit<DialogsReport, 'dialogs'> {
+  dialogCount: number;
+  dialogAt(id: number): DialogsReport['dialogs'][number];
+  /** Writes dialog `id` as JSON.stringify(dialogAt(id), null, 2) would at that depth, without making the object. */
+  writeDialog(id: number, out: JsonOut, depth: number): void;
+}
+
+export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: IndexedCorrelationOptions = {}): IndexedDialogs {
   const n = cols.count;
   const str = cols.strings;
   const text = (id: number): string => str.text(id);
@@ -73,9 +98,9 @@ export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, o
   const groupOf = new Int32Array(n).fill(-1);
   const nextCopy = new Int32Array(n).fill(-1);
   const gTx = new IntColumn(n), gRole = new IntColumn(n), gFirst = new IntColumn(n), gLast = new IntColumn(n), gCount = new IntColumn(n);
-  const txMethod = new IntColumn(n), txRequest = new IntColumn(n), txAck = new IntColumn(n), txFinal = new IntColumn(n), txCancel = new IntColumn(n);
-  const txBranch = new IntColumn(n), txSentBy = new IntColumn(n), txKeyMethod = new IntColumn(n), txNextSameBranch = new IntColumn(n);
-  const txFirstResponse = new IntColumn(n);
+  const txMethod = new IntColumn(n >> 1), txRequest = new IntColumn(n >> 1), txAck = new IntColumn(n >> 1), txFinal = new IntColumn(n >> 1), txCancel = new IntColumn(n >> 1);
+  const txBranch = new IntColumn(n >> 1), txSentBy = new IntColumn(n >> 1), txKeyMethod = new IntColumn(n >> 1), txNextSameBranch = new IntColumn(n >> 1);
+  const txFirstResponse = new IntColumn(n >> 1);
   // Transaction key = top branch + sent-by + method (ACK counted as INVITE, §17.1.1.3): found by branch, then checked.
   const txByBranch = new IntMap(n / 2);
   const findTx = (branch: number, sentBy: number, keyMethod: number): number => {
@@ -190,11 +215,19 @@ export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, o
   };
   const txOfMessage = (i: number): number => gTx.data[groupOf[i]];
 
-  // Dialogs (dialogs.ts), over logical messages in time order: logical ids are already in rank order.
-  const dialogs: IndexedDialog[] = [];
-  // Dialogs by Call-ID, then the unordered pair of tags (RFC 3261 §12: Call-ID + local tag + remote tag).
-  const dialogByCall = new IntMap(n / 4);
-  const dNextSameCall = new IntColumn(n);
+  // Dialogs (dialogs.ts), over logical messages in time order (logical ids are already in rank order). Dialogs,
+  // their states and message lists live in typed columns and pools; report objects are made one at a time, when
+  // the report is written.
+  const nd = Math.max(16, n >> 2);
+  const dCall = new IntColumn(nd), dLocal = new IntColumn(nd), dRemote = new IntColumn(nd), dCreating = new IntColumn(nd);
+  const dCaller = new IntColumn(nd), dCallee = new IntColumn(nd), dState = new IntColumn(nd), dNextSameCall = new IntColumn(nd);
+  const dStateHead = new IntColumn(nd), dStateTail = new IntColumn(nd), dMsgHead = new IntColumn(nd), dMsgTail = new IntColumn(nd);
+  // Pools of linked entries: state changes (state, cause id, message), dialog messages (logical id).
+  const sState = new IntColumn(nd), sCause = new IntColumn(nd), sMessage = new IntColumn(nd), sNext = new IntColumn(nd);
+  const mLid = new IntColumn(n), mNext = new IntColumn(n);
+  const forks = new Map<number, number[]>();
+  const causes = new CauseNames();
+  const dialogByCall = new IntMap(nd);
   const findDialog = (call: number, a: number, b: number): number => {
     for (let id = dialogByCall.get(call); id >= 0; id = dNextSameCall.data[id]) {
       const local = dLocal.data[id], remote = dRemote.data[id];
@@ -202,57 +235,76 @@ export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, o
     }
     return -1;
   };
-  interface Attempt { request: number; dialogs: number[]; extra: number[]; fromTag: number; cseq: number; next: number }
-  // Out-of-dialog INVITEs waiting for an answer, by Call-ID, then From tag + CSeq; and in the order they came.
-  const attemptByCall = new IntMap(n / 4);
-  const attemptList: Attempt[] = [];
-  const findAttempt = (call: number, tag: number, seq: number): Attempt | undefined => {
-    for (let k = attemptByCall.get(call); k >= 0; k = attemptList[k].next) {
-      const a = attemptList[k];
-      if (a.fromTag === tag && a.cseq === seq) return a;
-    }
-    return undefined;
+  // Out-of-dialog INVITEs waiting for an answer, by Call-ID then From tag + CSeq, in the order they came; each with
+  // the dialogs its answers made (pool adDialog/adNext) and the 100 Trying / CANCEL exchanges around it (pool of lids).
+  const aRequest = new IntColumn(nd), aFromTag = new IntColumn(nd), aCseq = new IntColumn(nd), aNext = new IntColumn(nd);
+  const aDialogHead = new IntColumn(nd), aDialogTail = new IntColumn(nd), aExtraHead = new IntColumn(nd), aExtraTail = new IntColumn(nd);
+  const adDialog = new IntColumn(nd), adNext = new IntColumn(nd), exLid = new IntColumn(nd), exNext = new IntColumn(nd);
+  const attemptByCall = new IntMap(nd);
+  const findAttempt = (call: number, tag: number, seq: number): number => {
+    for (let a = attemptByCall.get(call); a >= 0; a = aNext.data[a]) if (aFromTag.data[a] === tag && aCseq.data[a] === seq) return a;
+    return -1;
   };
-  const causes = new CauseNames();
-  const dLocal = new IntColumn(n), dRemote = new IntColumn(n);
-  const setState = (d: IndexedDialog, state: DialogState, lid: number, cause: string): void => {
-    if (d.state === state || d.state === 'terminated') return;
-    const message = lFirst.data[lid];
-    d.states.push({ state, cause, message });
-    d.state = state;
-    if (state === 'terminated') d.terminatedBy = { cause, message };
+  const setState = (d: number, state: number, lid: number, cause: number): void => {
+    if (dState.data[d] === state || dState.data[d] === TERMINATED) return;
+    const e = sState.push(state);
+    sCause.push(cause); sMessage.push(lFirst.data[lid]); sNext.push(-1);
+    if (dStateTail.data[d] < 0) dStateHead.data[d] = e;
+    else sNext.data[dStateTail.data[d]] = e;
+    dStateTail.data[d] = e;
+    dState.data[d] = state;
   };
-  const attach = (d: IndexedDialog, lid: number): void => {
-    if (d.messages[d.messages.length - 1] !== lid) d.messages.push(lid);
+  const attach = (d: number, lid: number): void => {
+    const tail = dMsgTail.data[d];
+    if (tail >= 0 && mLid.data[tail] === lid) return;
+    const e = mLid.push(lid);
+    mNext.push(-1);
+    if (tail < 0) dMsgHead.data[d] = e;
+    else mNext.data[tail] = e;
+    dMsgTail.data[d] = e;
   };
-  const newDialog = (call: number, local: number, remote: number, creating: number): IndexedDialog => {
+  const addExtra = (a: number, lid: number): void => {
+    const e = exLid.push(lid);
+    exNext.push(-1);
+    if (aExtraTail.data[a] < 0) aExtraHead.data[a] = e;
+    else exNext.data[aExtraTail.data[a]] = e;
+    aExtraTail.data[a] = e;
+    for (let k = aDialogHead.data[a]; k >= 0; k = adNext.data[k]) attach(adDialog.data[k], lid);
+  };
+  const newDialog = (call: number, local: number, remote: number, creating: number): number => {
     const req = creating >= 0 ? lFirst.data[creating] : -1;
-    const d: IndexedDialog = {
-      id: dialogs.length, callId: text(call), localTag: text(local), remoteTag: remote < 0 ? null : text(remote),
-      method: req >= 0 ? text(method[req]) : null, usage: 'invite',
-      caller: req >= 0 ? text(cols.fromUri[req]) : null, callee: req >= 0 ? text(cols.toUri[req]) : null,
-      state: 'trying', states: [], terminatedBy: null, subscriptions: NO_SUBSCRIPTIONS, forks: [], messages: [],
-    };
-    dLocal.push(local);
-    dRemote.push(remote);
-    dialogs.push(d);
+    const d = dCall.push(call);
+    dLocal.push(local); dRemote.push(remote); dCreating.push(creating);
+    dCaller.push(req >= 0 ? cols.fromUri[req] : -1); dCallee.push(req >= 0 ? cols.toUri[req] : -1);
+    dState.push(TRYING); dStateHead.push(-1); dStateTail.push(-1); dMsgHead.push(-1); dMsgTail.push(-1);
     // Only answered dialogs are found by tags; one that never got a To tag stays out of the index (dialogs.ts).
     dNextSameCall.push(remote >= 0 ? dialogByCall.get(call) : -1);
-    if (remote >= 0) dialogByCall.set(call, d.id);
+    if (remote >= 0) dialogByCall.set(call, d);
     return d;
   };
-  const dialogForAnswer = (att: Attempt, call: number, remote: number): IndexedDialog => {
-    const req = lFirst.data[att.request];
+  const dialogForAnswer = (a: number, call: number, remote: number): number => {
+    const lidReq = aRequest.data[a];
+    const req = lFirst.data[lidReq];
     const existing = findDialog(call, fromTag[req], remote);
-    if (existing >= 0) return dialogs[existing];
-    const d = newDialog(call, fromTag[req], remote, att.request);
-    attach(d, att.request);
-    for (const x of att.extra) attach(d, x);
-    for (const other of att.dialogs) {
-      dialogs[other].forks.push(d.id);
-      d.forks.push(other);
+    if (existing >= 0) return existing;
+    const d = newDialog(call, fromTag[req], remote, lidReq);
+    attach(d, lidReq);
+    for (let k = aExtraHead.data[a]; k >= 0; k = exNext.data[k]) attach(d, exLid.data[k]);
+    // A fork (RFC 3261 §13.2.2.4): every dialog of the request lists the others.
+    for (let k = aDialogHead.data[a]; k >= 0; k = adNext.data[k]) {
+      const other = adDialog.data[k];
+      let list = forks.get(other);
+      if (!list) forks.set(other, (list = []));
+      list.push(d);
+      let own = forks.get(d);
+      if (!own) forks.set(d, (own = []));
+      own.push(other);
     }
-    att.dialogs.push(d.id);
+    const e = adDialog.push(d);
+    adNext.push(-1);
+    if (aDialogTail.data[a] < 0) aDialogHead.data[a] = e;
+    else adNext.data[aDialogTail.data[a]] = e;
+    aDialogTail.data[a] = e;
     return d;
   };
   for (let lid = 0; lid < lFirst.length; lid++) {
@@ -261,80 +313,73 @@ export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, o
     const call = callId[i];
     if (kind[i] === 0 && toTag[i] < 0) {
       if (m === INVITE) {
-        if (!findAttempt(call, fromTag[i], cseq[i])) {
-          attemptList.push({ request: lid, dialogs: [], extra: [], fromTag: fromTag[i], cseq: cseq[i], next: attemptByCall.get(call) });
-          attemptByCall.set(call, attemptList.length - 1);
+        if (findAttempt(call, fromTag[i], cseq[i]) < 0) {
+          const a = aRequest.push(lid);
+          aFromTag.push(fromTag[i]); aCseq.push(cseq[i]); aNext.push(attemptByCall.get(call));
+          aDialogHead.push(-1); aDialogTail.push(-1); aExtraHead.push(-1); aExtraTail.push(-1);
+          attemptByCall.set(call, a);
         }
       } else if (m === CANCEL) {
-        const att = findAttempt(call, fromTag[i], cseq[i]);
-        if (att) {
-          att.extra.push(lid);
-          for (const d of att.dialogs) attach(dialogs[d], lid);
-        }
+        const a = findAttempt(call, fromTag[i], cseq[i]);
+        if (a >= 0) addExtra(a, lid);
       }
       continue;
     }
     if (kind[i] === 1 && (toTag[i] < 0 || m === CANCEL)) {
-      const att = findAttempt(call, fromTag[i], cseq[i]);
-      if (att) {
-        att.extra.push(lid);
-        for (const d of att.dialogs) attach(dialogs[d], lid);
-      }
+      const a = findAttempt(call, fromTag[i], cseq[i]);
+      if (a >= 0) addExtra(a, lid);
       continue;
     }
-    const att = kind[i] === 1 ? findAttempt(call, fromTag[i], cseq[i]) : undefined;
-    if (att && method[lFirst.data[att.request]] === m) {
-      const d = dialogForAnswer(att, call, toTag[i]);
+    const a = kind[i] === 1 ? findAttempt(call, fromTag[i], cseq[i]) : -1;
+    if (a >= 0 && method[lFirst.data[aRequest.data[a]]] === m) {
+      const d = dialogForAnswer(a, call, toTag[i]);
       attach(d, lid);
       const s = status[i];
       if (s < 200) {
-        if (s > 100 && d.state === 'trying') setState(d, 'early', lid, causes.of('provisional', s));
+        if (s > 100 && dState.data[d] === TRYING) setState(d, EARLY, lid, causes.of('provisional', s));
       } else if (s < 300) {
-        setState(d, 'confirmed', lid, causes.of('2xx', s));
-      } else if (d.state !== 'confirmed') {
+        setState(d, CONFIRMED, lid, causes.of('2xx', s));
+      } else if (dState.data[d] !== CONFIRMED) {
         // A non-2xx final response ends the early dialogs of the request; after a CANCEL the 487 does (RFC 3261 §9.1).
-        setState(d, 'terminated', lid, txCancel.data[txOfMessage(i)] >= 0 ? 'cancel' : causes.of('non-2xx', s));
+        setState(d, TERMINATED, lid, txCancel.data[txOfMessage(i)] >= 0 ? causes.named('cancel') : causes.of('non-2xx', s));
       }
       continue;
     }
-    const did = findDialog(call, fromTag[i], toTag[i]);
-    let d: IndexedDialog;
-    if (did < 0) {
+    let d = findDialog(call, fromTag[i], toTag[i]);
+    if (d < 0) {
       // The trace starts inside this dialog.
       d = newDialog(call, fromTag[i], toTag[i], -1);
-      d.caller = kind[i] === 0 ? text(cols.fromUri[i]) : text(cols.toUri[i]);
-      d.callee = kind[i] === 0 ? text(cols.toUri[i]) : text(cols.fromUri[i]);
-      setState(d, 'confirmed', lid, 'seen-mid-dialog');
-    } else d = dialogs[did];
+      dCaller.data[d] = kind[i] === 0 ? cols.fromUri[i] : cols.toUri[i];
+      dCallee.data[d] = kind[i] === 0 ? cols.toUri[i] : cols.fromUri[i];
+      setState(d, CONFIRMED, lid, causes.named('seen-mid-dialog'));
+    }
     attach(d, lid);
     if (kind[i] === 0) {
-      if (m === BYE) setState(d, 'terminated', lid, 'bye');
-    } else if (d.state === 'trying' && status[i] >= 200 && status[i] < 300) setState(d, 'confirmed', lid, causes.of('2xx', status[i]));
+      if (m === BYE) setState(d, TERMINATED, lid, causes.named('bye'));
+    } else if (dState.data[d] === TRYING && status[i] >= 200 && status[i] < 300) setState(d, CONFIRMED, lid, causes.of('2xx', status[i]));
   }
-  for (const att of attemptList) {
-    if (att.dialogs.length) continue;
-    const req = lFirst.data[att.request];
-    const d = newDialog(callId[req], fromTag[req], -1, att.request);
-    attach(d, att.request);
-    for (const x of att.extra) attach(d, x);
+  for (let a = 0; a < aRequest.length; a++) {
+    if (aDialogHead.data[a] >= 0) continue;
+    const lidReq = aRequest.data[a];
+    const req = lFirst.data[lidReq];
+    const d = newDialog(callId[req], fromTag[req], -1, lidReq);
+    attach(d, lidReq);
+    for (let k = aExtraHead.data[a]; k >= 0; k = exNext.data[k]) attach(d, exLid.data[k]);
     const tx = txOfMessage(req);
     const final = txFinal.data[tx];
     if (final >= 300) {
-      const last = att.extra.length ? att.extra[att.extra.length - 1] : att.request;
-      setState(d, 'terminated', last, txCancel.data[tx] >= 0 ? 'cancel' : causes.of('non-2xx', final));
+      const last = aExtraTail.data[a] >= 0 ? exLid.data[aExtraTail.data[a]] : lidReq;
+      setState(d, TERMINATED, last, txCancel.data[tx] >= 0 ? causes.named('cancel') : causes.of('non-2xx', final));
     }
   }
 
   const first = (lid: number): number => lFirst.data[lid];
-  const scratch: number[] = [];
-  for (const d of dialogs) {
-    scratch.length = 0;
-    for (const lid of d.messages) indexesOf(lid, scratch);
-    scratch.sort((a, b) => a - b);
-    const messages: number[] = [];
-    for (const x of scratch) if (messages[messages.length - 1] !== x) messages.push(x);
-    d.messages = messages;
-  }
+  const { dialogAt, writeDialog } = dialogMaker({
+    strings: str, method, lFirst: lFirst.data, lHopHead: lHopHead.data, gNextHop, gFirst: gFirst.data, nextCopy,
+    dCall: dCall.data, dLocal: dLocal.data, dRemote: dRemote.data, dCreating: dCreating.data, dCaller: dCaller.data, dCallee: dCallee.data,
+    dState: dState.data, dStateHead: dStateHead.data, dMsgHead: dMsgHead.data, mLid: mLid.data, mNext: mNext.data,
+    sState: sState.data, sCause: sCause.data, sMessage: sMessage.data, sNext: sNext.data, forks, causes,
+  });
 
   const folded: DialogsReport['folded'] = [];
   let retransmissions = 0;
@@ -360,7 +405,139 @@ export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, o
   if (retransmissions) {
     findings.push({ code: 'trace.retransmissions-folded', severity: 'info', message: `${retransmissions} retransmission(s) were folded into their original message (RFC 3261 §17 transaction matching).`, messages: [] });
   }
-  return { trace, dialogs, calls: linkByCaller(cols, order, options.uriTimingWindow ?? 2), refers: [], folded, findings };
+  return {
+    trace, dialogCount: dCall.length, dialogAt, writeDialog,
+    calls: linkByCaller(cols, order, options.uriTimingWindow ?? 2), refers: [], folded, findings,
+  };
+}
+
+interface DialogTables {
+  strings: MessageColumns['strings']; method: Int32Array;
+  lFirst: Int32Array; lHopHead: Int32Array; gNextHop: Int32Array; gFirst: Int32Array; nextCopy: Int32Array;
+  dCall: Int32Array; dLocal: Int32Array; dRemote: Int32Array; dCreating: Int32Array; dCaller: Int32Array; dCallee: Int32Array;
+  dState: Int32Array; dStateHead: Int32Array; dMsgHead: Int32Array; mLid: Int32Array; mNext: Int32Array;
+  sState: Int32Array; sCause: Int32Array; sMessage: Int32Array; sNext: Int32Array;
+  forks: Map<number, number[]>; causes: CauseNames;
+}
+
+/**
+ * Dialog d as the report prints it (dialogsReport.ts), made when asked for. A function of its own, so that what it
+ * keeps alive while the report is written is these tables, not the index and the correlation's other indexes.
+ */
+function dialogMaker(t: DialogTables): { dialogAt(d: number): IndexedDialog; writeDialog(d: number, out: JsonOut, depth: number): void } {
+  const scratch: number[] = [];
+  const text = (id: number): string => t.strings.text(id);
+  /** The dialog's message indexes, ascending, into scratch. */
+  const messagesOf = (d: number): number[] => {
+    scratch.length = 0;
+    for (let e = t.dMsgHead[d]; e >= 0; e = t.mNext[e]) {
+      for (let g = t.lHopHead[t.mLid[e]]; g >= 0; g = t.gNextHop[g]) for (let c = t.gFirst[g]; c >= 0; c = t.nextCopy[c]) scratch.push(c);
+    }
+    scratch.sort((a, b) => a - b);
+    let k = 0;
+    for (const x of scratch) if (k === 0 || scratch[k - 1] !== x) scratch[k++] = x;
+    scratch.length = k;
+    return scratch;
+  };
+  const lastState = (d: number): number => {
+    let last = -1;
+    for (let e = t.dStateHead[d]; e >= 0; e = t.sNext[e]) last = e;
+    return last;
+  };
+  const dialogAt = (d: number): IndexedDialog => {
+    const states: IndexedDialog['states'] = [];
+    for (let e = t.dStateHead[d]; e >= 0; e = t.sNext[e]) {
+      states.push({ state: STATE_NAMES[t.sState[e]], cause: t.causes.text(t.sCause[e]), message: t.sMessage[e] });
+    }
+    const last = lastState(d);
+    const creating = t.dCreating[d];
+    const remote = t.dRemote[d];
+    return {
+      id: d, callId: text(t.dCall[d]), localTag: text(t.dLocal[d]), remoteTag: remote < 0 ? null : text(remote),
+      method: creating >= 0 ? text(t.method[t.lFirst[creating]]) : null, usage: 'invite',
+      caller: t.dCaller[d] < 0 ? null : text(t.dCaller[d]), callee: t.dCallee[d] < 0 ? null : text(t.dCallee[d]),
+      state: STATE_NAMES[t.dState[d]],
+      states,
+      terminatedBy: t.dState[d] === TERMINATED ? { cause: t.causes.text(t.sCause[last]), message: t.sMessage[last] } : null,
+      subscriptions: [],
+      forks: t.forks.get(d)?.slice() ?? [],
+      messages: messagesOf(d).slice(),
+    };
+  };
+  // The same fields, in the same order, written straight out (dialogAt's object is what a test compares).
+  const writeDialog = (d: number, out: JsonOut, depth: number): void => {
+    const key = (name: string, first = false): void => {
+      if (!first) out.ascii(',');
+      out.newline(depth + 1);
+      out.ascii(`"${name}": `);
+    };
+    const textOrNull = (id: number): void => (id < 0 ? out.ascii('null') : out.string(text(id)));
+    const ints = (list: readonly number[]): void => {
+      if (list.length === 0) {
+        out.ascii('[]');
+        return;
+      }
+      out.ascii('[');
+      for (let k = 0; k < list.length; k++) {
+        out.newline(depth + 2);
+        out.integer(list[k]);
+        if (k < list.length - 1) out.ascii(',');
+      }
+      out.newline(depth + 1);
+      out.ascii(']');
+    };
+    const creating = t.dCreating[d];
+    out.ascii('{');
+    key('id', true); out.integer(d);
+    key('callId'); out.string(text(t.dCall[d]));
+    key('localTag'); out.string(text(t.dLocal[d]));
+    key('remoteTag'); textOrNull(t.dRemote[d]);
+    key('method'); textOrNull(creating >= 0 ? t.method[t.lFirst[creating]] : -1);
+    key('usage'); out.ascii('"invite"');
+    key('caller'); textOrNull(t.dCaller[d]);
+    key('callee'); textOrNull(t.dCallee[d]);
+    key('state'); out.string(STATE_NAMES[t.dState[d]]);
+    key('states');
+    if (t.dStateHead[d] < 0) out.ascii('[]');
+    else {
+      out.ascii('[');
+      for (let e = t.dStateHead[d]; e >= 0; e = t.sNext[e]) {
+        out.newline(depth + 2);
+        out.ascii('{');
+        out.newline(depth + 3); out.ascii('"state": '); out.string(STATE_NAMES[t.sState[e]]); out.ascii(',');
+        out.newline(depth + 3); out.ascii('"cause": '); out.string(t.causes.text(t.sCause[e])); out.ascii(',');
+        out.newline(depth + 3); out.ascii('"message": '); out.integer(t.sMessage[e]);
+        out.newline(depth + 2);
+        out.ascii(t.sNext[e] >= 0 ? '},' : '}');
+      }
+      out.newline(depth + 1);
+      out.ascii(']');
+    }
+    key('terminatedBy');
+    if (t.dState[d] !== TERMINATED) out.ascii('null');
+    else {
+      const last = lastState(d);
+      out.ascii('{');
+      out.newline(depth + 2); out.ascii('"cause": '); out.string(t.causes.text(t.sCause[last])); out.ascii(',');
+      out.newline(depth + 2); out.ascii('"message": '); out.integer(t.sMessage[last]);
+      out.newline(depth + 1);
+      out.ascii('}');
+    }
+    key('subscriptions'); out.ascii('[]');
+    key('forks'); ints(t.forks.get(d) ?? []);
+    key('messages'); ints(messagesOf(d));
+    out.newline(depth);
+    out.ascii('}');
+  };
+  return { dialogAt, writeDialog };
+}
+
+/** The whole report as one object (text output, the check path, tests). */
+export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, options: IndexedCorrelationOptions = {}): DialogsReport {
+  const x = correlateIndex(trace, cols, options);
+  const dialogs: DialogsReport['dialogs'] = [];
+  for (let d = 0; d < x.dialogCount; d++) dialogs.push(x.dialogAt(d));
+  return { trace: x.trace, dialogs, calls: x.calls, refers: x.refers, folded: x.folded, findings: x.findings };
 }
 
 /** B2BUA legs by caller and timing (callLegs.ts, the only evidence a trace the index accepts can carry). */

@@ -5,12 +5,31 @@
 // JSON.stringify's (a test compares them on real reports and on awkward values).
 
 const INDENT = 0x20, NL = 0x0a, QUOTE = 0x22;
+
+/** What a LazyArray's own element writer may call: the pieces JSON.stringify's layout is made of. */
+export interface JsonOut {
+  /** Text that needs no escaping (punctuation, `null`, keys known to be plain). */
+  ascii(s: string): void;
+  integer(v: number): void;
+  string(s: string): void;
+  /** Line break and the indentation of `depth`. */
+  newline(depth: number): void;
+  value(v: unknown, depth: number): void;
+}
+
+/**
+ * An array whose elements are made when written (a report of 30,000 dialogs never holds them all), written as an
+ * array; `write`, when given, writes element i itself at that depth (no object made at all).
+ */
+export class LazyArray<T> {
+  constructor(readonly length: number, readonly at: (index: number) => T, readonly write?: (index: number, out: JsonOut, depth: number) => void) {}
+}
 const encoder = new TextEncoder();
 
-class ByteSink {
+class ByteSink implements JsonOut {
   private chunk: Uint8Array;
   private used = 0;
-  constructor(private readonly chunkSize: number, private readonly emit: (bytes: Uint8Array) => void) {
+  constructor(private readonly chunkSize: number, private readonly emit: (bytes: Uint8Array) => boolean | void) {
     this.chunk = new Uint8Array(chunkSize);
   }
   room(n: number): void {
@@ -34,6 +53,23 @@ class ByteSink {
     this.chunk.set(b, this.used);
     this.used += b.length;
   }
+  /** A 32-bit integer's decimal digits, without making a string (message indexes are most of a report's numbers). */
+  integer(v: number): void {
+    this.room(11);
+    const c = this.chunk;
+    let u = this.used;
+    if (v < 0) {
+      c[u++] = 0x2d;
+      v = -v;
+    }
+    let digits = 1;
+    for (let x = v; x >= 10; x = Math.floor(x / 10)) digits++;
+    for (let k = digits - 1; k >= 0; k--) {
+      c[u + k] = 0x30 + (v % 10);
+      v = Math.floor(v / 10);
+    }
+    this.used = u + digits;
+  }
   newline(depth: number): void {
     this.room(1 + depth * 2);
     const c = this.chunk;
@@ -42,11 +78,18 @@ class ByteSink {
     for (let i = 0; i < depth * 2; i++) c[u++] = INDENT;
     this.used = u;
   }
+  string(s: string): void {
+    writeString(this, s);
+  }
+  value(v: unknown, depth: number): void {
+    if (!writeValue(this, v, depth)) this.ascii('null');
+  }
   flush(): void {
     if (this.used === 0) return;
-    // A fresh chunk each time: the consumer may hold on to the one it was given (an asynchronous stream write).
-    this.emit(this.chunk.subarray(0, this.used));
-    this.chunk = new Uint8Array(this.chunkSize);
+    // The chunk is reused only when the consumer says it has written it already; otherwise it may hold on to it
+    // (an asynchronous stream write) and the next chunk is a new one.
+    const done = this.emit(this.chunk.subarray(0, this.used));
+    if (done !== true) this.chunk = new Uint8Array(this.chunkSize);
     this.used = 0;
   }
 }
@@ -78,7 +121,8 @@ function writeValue(out: ByteSink, v: unknown, depth: number): boolean {
       writeString(out, v);
       return true;
     case 'number':
-      out.ascii(Number.isFinite(v) ? String(v) : 'null');
+      if ((v | 0) === v && (v !== 0 || 1 / v > 0)) out.integer(v);
+      else out.ascii(Number.isFinite(v) ? String(v) : 'null');
       return true;
     case 'boolean':
       out.ascii(v ? 'true' : 'false');
@@ -96,24 +140,30 @@ function writeValue(out: ByteSink, v: unknown, depth: number): boolean {
   }
   const withJson = (v as { toJSON?: unknown }).toJSON;
   if (typeof withJson === 'function') return writeValue(out, (v as { toJSON(key: string): unknown }).toJSON(''), depth);
-  if (Array.isArray(v)) {
-    if (v.length === 0) {
+  const lazy = v instanceof LazyArray;
+  if (lazy || Array.isArray(v)) {
+    const list = v as LazyArray<unknown> | unknown[];
+    if (list.length === 0) {
       out.ascii('[]');
       return true;
     }
     out.byte(0x5b);
-    for (let i = 0; i < v.length; i++) {
+    const own = lazy ? (list as LazyArray<unknown>).write : undefined;
+    for (let i = 0; i < list.length; i++) {
       out.newline(depth + 1);
-      if (!writeValue(out, v[i], depth + 1)) out.ascii('null');
-      if (i < v.length - 1) out.byte(0x2c);
+      if (own) own(i, out, depth + 1);
+      else if (!writeValue(out, lazy ? (list as LazyArray<unknown>).at(i) : (list as unknown[])[i], depth + 1)) out.ascii('null');
+      if (i < list.length - 1) out.byte(0x2c);
     }
     out.newline(depth);
     out.byte(0x5d);
     return true;
   }
   let wrote = false;
-  for (const key of Object.keys(v as object)) {
-    const item = (v as Record<string, unknown>)[key];
+  const record = v as Record<string, unknown>;
+  for (const key in record) {
+    if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
+    const item = record[key];
     if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
     out.byte(wrote ? 0x2c : 0x7b);
     wrote = true;
@@ -132,8 +182,11 @@ function writeValue(out: ByteSink, v: unknown, depth: number): boolean {
   return true;
 }
 
-/** Emits the UTF-8 bytes of JSON.stringify(value, null, 2) in chunks of about `chunkSize` bytes. */
-export function writePrettyJsonBytes(value: unknown, emit: (bytes: Uint8Array) => void, chunkSize = 1 << 20): void {
+/**
+ * Emits the UTF-8 bytes of JSON.stringify(value, null, 2) in chunks of about `chunkSize` bytes. `emit` returns true
+ * when it has written the chunk synchronously, so that its buffer can be filled again.
+ */
+export function writePrettyJsonBytes(value: unknown, emit: (bytes: Uint8Array) => boolean | void, chunkSize = 1 << 20): void {
   const out = new ByteSink(chunkSize, emit);
   if (!writeValue(out, value, 0)) return;
   out.flush();

@@ -142,9 +142,20 @@ test('the JSON written as bytes is JSON.stringify(value, null, 2), UTF-8 encoded
   assert.ok(outcome.plain);
   const report = dialogsReportFromIndex({ path: 'x', format: outcome.format, packets: outcome.packets }, outcome.columns);
   for (const chunk of [1 << 20, 4096, 7]) assert.equal(text(report, chunk), JSON.stringify(report, null, 2));
+  // Dialogs written straight from the index tables read as the objects dialogAt makes.
+  const { LazyArray } = await import('../../../src/core/report/prettyJsonBytes');
+  const { correlateIndex } = await import('../../../src/core/index/indexedDialogs');
+  for (const path of loadCaptures) {
+    const o = indexFile(new Uint8Array(readFileSync(path)), 1 << 20);
+    assert.ok(o.plain);
+    const x = correlateIndex({ path, format: o.format, packets: o.packets }, o.columns);
+    const objects = Array.from({ length: x.dialogCount }, (_, d) => x.dialogAt(d));
+    assert.equal(text({ trace: x.trace, dialogs: new LazyArray(x.dialogCount, x.dialogAt, x.writeDialog), folded: x.folded }, 4096),
+      JSON.stringify({ trace: x.trace, dialogs: objects, folded: x.folded }, null, 2), path);
+  }
   const awkward = {
     a: [], b: { c: [1, { d: null }], e: {} }, f: undefined, g: 'x\n"y"\\ \u0001', h: [[], [1.5, -0, 1e21, NaN, Infinity], { i: [] }],
-    j: [undefined, () => 1], k: 'naïve 日本 😀 \ud800', l: true, m: new Date(0), n: { toJSON: () => 'custom' }, 'quoted"key': 1,
+    j: [undefined, () => 1, -2147483648, 2147483647, 2147483648, -7, 0, 10, 99, 100], k: 'naïve 日本 😀 \ud800', l: true, m: new Date(0), n: { toJSON: () => 'custom' }, 'quoted"key': 1,
   };
   for (const chunk of [1 << 20, 3]) assert.equal(text(awkward, chunk), JSON.stringify(awkward, null, 2));
   assert.equal(text({}, 16), '{}');
