@@ -110,7 +110,7 @@ function mixString(h: number, s: string): number {
  * hashing every byte of every packet would cost more than the rest of the extraction.
  */
 const SAMPLE = 64;
-function sampleHash(b: Uint8Array): number {
+export function sampleHash(b: Uint8Array): number {
   let h = 0x811c9dc5 | 0;
   const n = b.length;
   const head = Math.min(n, SAMPLE);

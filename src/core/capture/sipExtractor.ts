@@ -217,14 +217,14 @@ class Extractor implements SipExtractor {
 }
 
 /** Only CR, LF (RFC 5626 §4.4.1 double-CRLF ping / CRLF pong) or NUL padding some phones send. */
-function isKeepAlive(b: Uint8Array): boolean {
+export function isKeepAlive(b: Uint8Array): boolean {
   if (b.length === 0 || b.length > 16) return false;
   for (let i = 0; i < b.length; i++) if (b[i] !== CR && b[i] !== LF && b[i] !== 0) return false;
   return true;
 }
 
 /** STUN header (RFC 5389 §6): two zero bits, length a multiple of 4 matching the datagram, magic cookie 0x2112A442. */
-function isStun(b: Uint8Array): boolean {
+export function isStun(b: Uint8Array): boolean {
   if (b.length < 20 || (b[0] & 0xc0) !== 0) return false;
   const len = (b[2] << 8) | b[3];
   return len + 20 === b.length && (len & 3) === 0 && b[4] === 0x21 && b[5] === 0x12 && b[6] === 0xa4 && b[7] === 0x42;

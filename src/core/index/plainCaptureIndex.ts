@@ -4,7 +4,15 @@
 // signalling VLAN records. The first record or message outside that form ends the fast path with the reason, and
 // the caller reads the file with the full pipeline (readCapture), which handles everything else; so the fast path
 // never reports a finding, and never has to decide anything the full pipeline would decide differently.
-import { DUPLICATE_WINDOW_SECONDS } from '../capture/extractDuplicates';
+import { DUPLICATE_WINDOW_SECONDS, sampleHash } from '../capture/extractDuplicates';
+import { isKeepAlive, isStun } from '../capture/sipExtractor';
+import { checkSipStartLine, findSipStartLine } from '../sip/startLine';
+import { GTPU_DEFAULT_PORTS } from '../net/gtpu';
+import { hasHep3Magic, HEP_DEFAULT_PORTS } from '../net/hep';
+import { VXLAN_DEFAULT_PORTS } from '../net/vxlan';
+
+/** Ports where the full decoder looks for a tunnel inside UDP (packetDecoder: HEPv1/v2, VXLAN, GTP-U). */
+const TUNNEL_PORTS = new Set([...HEP_DEFAULT_PORTS, ...VXLAN_DEFAULT_PORTS, ...GTPU_DEFAULT_PORTS]);
 import { MAX_RECORD_BYTES } from '../pcap/limits';
 import { MessageColumns } from './messageColumns';
 import { HeaderNames, scanPlainSip, type PlainScanOptions } from './plainSipScan';
@@ -32,9 +40,12 @@ export class PlainCaptureIndexer {
   readonly columns: MessageColumns;
   private readonly names: HeaderNames;
   // Packets of the last DUPLICATE_WINDOW_SECONDS, oldest first, in a ring: what a second capture of one packet
-  // would repeat (extractDuplicates: same addresses, ports, IP Identification and length within the window).
+  // would repeat (extractDuplicates: same addresses, ports, IP Identification, length and sampled payload hash
+  // within the window; its key hash mixes the sample hash with fields that are equal here, and each mix step is a
+  // bijection, so it sees a copy only where the sample hashes are equal too).
   private recentTime = new Float64Array(1024);
   private recentKey = new Int32Array(1024);
+  private recentHash = new Int32Array(1024);
   private recentSrc = new Int32Array(1024);
   private recentDst = new Int32Array(1024);
   private recentHead = 0;
@@ -187,20 +198,21 @@ export class PlainCaptureIndexer {
     return p;
   }
 
-  /** True when a packet with the same addresses, ports, IP id and length came within the duplicate window. */
-  private seenRecently(time: number, key: number, src: number, dst: number): boolean {
+  /** True when a packet with the same addresses, ports, IP id, length and sample hash came within the duplicate window. */
+  private seenRecently(time: number, key: number, hash: number, src: number, dst: number): boolean {
     const cap = this.recentTime.length;
     while (this.recentCount > 0 && time - this.recentTime[this.recentHead] > DUPLICATE_WINDOW_SECONDS) {
       this.recentHead = (this.recentHead + 1) % cap;
       this.recentCount--;
     }
     for (let k = 0, at = this.recentHead; k < this.recentCount; k++, at = (at + 1) % cap) {
-      if (this.recentKey[at] === key && this.recentSrc[at] === src && this.recentDst[at] === dst) return true;
+      if (this.recentKey[at] === key && this.recentHash[at] === hash && this.recentSrc[at] === src && this.recentDst[at] === dst) return true;
     }
     if (this.recentCount === cap) this.growRecent();
     const at = (this.recentHead + this.recentCount) % this.recentTime.length;
     this.recentTime[at] = time;
     this.recentKey[at] = key;
+    this.recentHash[at] = hash;
     this.recentSrc[at] = src;
     this.recentDst[at] = dst;
     this.recentCount++;
@@ -211,17 +223,20 @@ export class PlainCaptureIndexer {
     const cap = this.recentTime.length;
     const time = new Float64Array(cap * 2);
     const key = new Int32Array(cap * 2);
+    const hash = new Int32Array(cap * 2);
     const src = new Int32Array(cap * 2);
     const dst = new Int32Array(cap * 2);
     for (let k = 0; k < this.recentCount; k++) {
       const at = (this.recentHead + k) % cap;
       time[k] = this.recentTime[at];
       key[k] = this.recentKey[at];
+      hash[k] = this.recentHash[at];
       src[k] = this.recentSrc[at];
       dst[k] = this.recentDst[at];
     }
     this.recentTime = time;
     this.recentKey = key;
+    this.recentHash = hash;
     this.recentSrc = src;
     this.recentDst = dst;
     this.recentHead = 0;
@@ -269,14 +284,26 @@ export class PlainCaptureIndexer {
     if (total > e - ip || udpLength !== total - 20 || udpLength < 8) return this.refuse('IPv4/UDP lengths that do not agree');
     const payload = udp + 8;
     const payloadEnd = udp + udpLength;
+    const srcPort = b[udp] << 8 | b[udp + 1];
+    const dstPort = b[udp + 2] << 8 | b[udp + 3];
+    // HEPv3 anywhere and the tunnel ports: the full decoder unwraps those (captured SIP inside, its own addresses).
+    if (hasHep3Magic(b, udp + 8, udp + udpLength) || TUNNEL_PORTS.has(srcPort) || TUNNEL_PORTS.has(dstPort)) return this.refuse('a UDP tunnel or HEP datagram');
     const cols = this.columns;
-    const src = cols.ipv4Endpoint(this.u32(b, ip + 12, false), b[udp] << 8 | b[udp + 1]);
-    const dst = cols.ipv4Endpoint(this.u32(b, ip + 16, false), b[udp + 2] << 8 | b[udp + 3]);
+    const src = cols.ipv4Endpoint(this.u32(b, ip + 12, false), srcPort);
+    const dst = cols.ipv4Endpoint(this.u32(b, ip + 16, false), dstPort);
     // The full pipeline orders by time and folds captured duplicates; the index takes neither case. Both checks
     // are supersets of what the full pipeline would find, so a capture the index accepts has neither.
     if (time < this.lastTime) return this.refuse('a timestamp earlier than the frame before');
     this.lastTime = time;
-    if (this.seenRecently(time, (b[ip + 4] << 24 | b[ip + 5] << 16 | udpLength) | 0, src, dst)) return this.refuse('a packet that may be a second capture of one within 10 ms');
+    const datagram = b.subarray(payload, payloadEnd);
+    if (this.seenRecently(time, (b[ip + 4] << 24 | b[ip + 5] << 16 | udpLength) | 0, sampleHash(datagram) | 0, src, dst)) return this.refuse('a packet captured twice (within 10 ms)');
+    // What the full pipeline does with a datagram that is not SIP (sipExtractor): keep-alives and STUN are counted
+    // in a finding, SIP after other bytes is a finding; anything else (RTP, DNS …) is passed over silently.
+    if (isKeepAlive(datagram) || isStun(datagram)) return this.refuse('a keep-alive or STUN datagram');
+    if (checkSipStartLine(b, payload, payloadEnd, true) !== 'yes') {
+      if (payloadEnd - payload >= 16 && findSipStartLine(b, payload, payloadEnd, true) > payload) return this.refuse('SIP after other bytes in a datagram');
+      return true;
+    }
     const why = scanPlainSip(b, payload, payloadEnd, cols, this.names, time, this.frame, src, dst);
     if (why !== null) return this.refuse(`not a plain SIP message (${why})`);
     return true;

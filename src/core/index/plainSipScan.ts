@@ -6,6 +6,12 @@
 // has to produce a finding: a test holds that every message it accepts is one the full parser reads with no issue
 // and the same keys.
 import type { MessageColumns } from './messageColumns';
+import { checkContact } from '../sip/contactValue';
+import { checkNameAddr } from '../sip/nameAddr';
+import { checkDate } from '../sip/scalarHeaders';
+import { checkVia } from '../sip/via';
+import { parseRequestLine } from '../sip/requestLine';
+import { parseStatusLine } from '../sip/statusLine';
 
 const CR = 0x0d, LF = 0x0a, SP = 0x20, COLON = 0x3a, SEMI = 0x3b, EQ = 0x3d, LT = 0x3c, GT = 0x3e, DQUOTE = 0x22;
 const AT = 0x40, DOT = 0x2e, HYPHEN = 0x2d, SLASH = 0x2f, BACKSLASH = 0x5c;
@@ -29,13 +35,13 @@ const DIGIT = table('', [[0x30, 0x39]]);
 const UPPER = table('', [[0x41, 0x5a]]);
 const LABEL = table('-', ALNUM);
 
-const enum Header { Other, CallId, CSeq, From, To, Via, Contact, ContentLength, ContentType, MaxForwards, Refused }
+const enum Header { Other, CallId, CSeq, From, To, Via, Contact, ContentLength, ContentType, MaxForwards, Date, Refused }
 
-/** Canonical names the fast path tells apart; Date is refused (its grammar is the full parser's business). */
+/** Canonical names the fast path tells apart. */
 const NAMED: Array<[string, Header]> = [
   ['call-id', Header.CallId], ['cseq', Header.CSeq], ['from', Header.From], ['to', Header.To], ['via', Header.Via],
   ['contact', Header.Contact], ['content-length', Header.ContentLength], ['content-type', Header.ContentType],
-  ['max-forwards', Header.MaxForwards], ['date', Header.Refused],
+  ['max-forwards', Header.MaxForwards], ['date', Header.Date],
 ];
 /** RFC 3261 §7.3.3 compact forms of the headers above. */
 const COMPACT: Record<string, Header> = { i: Header.CallId, f: Header.From, t: Header.To, v: Header.Via, m: Header.Contact, l: Header.ContentLength, c: Header.ContentType };
@@ -265,9 +271,14 @@ function scanVia(b: Uint8Array, p: number, e: number, at: Int32Array): boolean {
   }
   if (q !== e || at[2] < 0) return false;
   // The index keeps RFC 3261 transactions only; an RFC 2543 branch needs the full matching rules (§17.2.3).
-  if (at[3] - at[2] < MAGIC_COOKIE.length) return false;
+  if (at[3] - at[2] <= MAGIC_COOKIE.length) return false;
   for (let k = 0; k < MAGIC_COOKIE.length; k++) if (b[at[2] + k] !== MAGIC_COOKIE[k]) return false;
   return true;
+}
+
+/** The value as the full parser sees it (printable ASCII here, so one char per byte). */
+function valueText(b: Uint8Array, s: number, e: number): string {
+  return String.fromCharCode.apply(null, b.subarray(s, e) as unknown as number[]);
 }
 
 function printable(b: Uint8Array, s: number, e: number): boolean {
@@ -300,26 +311,44 @@ export function scanPlainSip(b: Uint8Array, start: number, end: number, cols: Me
   let p = start;
   let cr = b.indexOf(CR, p);
   if (cr < 0 || cr >= end - 1 || b[cr + 1] !== LF || !printable(b, p, cr)) return 'start line';
-  let kind: number;
+  let kind = -1;
   let method = -1;
   let status = 0;
   let requestUri = -1;
   if (cr - p > 12 && b[p] === 0x53 && b[p + 1] === 0x49 && b[p + 2] === 0x50 && b[p + 3] === SLASH && b[p + 4] === 0x32 && b[p + 5] === DOT && b[p + 6] === 0x30 && b[p + 7] === SP) {
-    kind = 1;
     const s0 = b[p + 8] - 0x30;
-    if (s0 < 1 || s0 > 6 || !DIGIT[b[p + 9]] || !DIGIT[b[p + 10]] || b[p + 11] !== SP) return 'status line';
-    status = s0 * 100 + (b[p + 9] - 0x30) * 10 + (b[p + 10] - 0x30);
-    if (b[p + 12] === SP || b[cr - 1] === SP) return 'status line';
+    if (s0 >= 1 && s0 <= 6 && DIGIT[b[p + 9]] && DIGIT[b[p + 10]] && b[p + 11] === SP && b[p + 12] !== SP && b[cr - 1] !== SP) {
+      kind = 1;
+      status = s0 * 100 + (b[p + 9] - 0x30) * 10 + (b[p + 10] - 0x30);
+    }
   } else {
-    kind = 0;
     let q = p;
     while (q < cr && UPPER[b[q]]) q++;
-    if (q === p || q >= cr || b[q] !== SP) return 'request line';
-    method = strings.intern(b, p, q);
     const us = q + 1;
-    const ue = scanUri(b, us, cr);
-    if (ue < 0 || cr - ue !== 8 || b[ue] !== SP || b[ue + 1] !== 0x53 || b[ue + 2] !== 0x49 || b[ue + 3] !== 0x50 || b[ue + 4] !== SLASH || b[ue + 5] !== 0x32 || b[ue + 6] !== DOT || b[ue + 7] !== 0x30) return 'request line';
-    requestUri = strings.intern(b, us, ue);
+    const ue = q > p && q < cr && b[q] === SP ? scanUri(b, us, cr) : -1;
+    if (ue >= 0 && cr - ue === 8 && b[ue] === SP && b[ue + 1] === 0x53 && b[ue + 2] === 0x49 && b[ue + 3] === 0x50 && b[ue + 4] === SLASH && b[ue + 5] === 0x32 && b[ue + 6] === DOT && b[ue + 7] === 0x30) {
+      kind = 0;
+      method = strings.intern(b, p, q);
+      requestUri = strings.intern(b, us, ue);
+    }
+  }
+  if (kind < 0) {
+    // Not the simple form (a tel: URI, a GRUU parameter, a reason phrase with odd spacing …): the full parser's
+    // start-line check decides, as parseSipMessage calls it.
+    const line = valueText(b, p, cr);
+    const r = parseStatusLine(line) ?? parseRequestLine(line);
+    if (r === null || r.problems.length > 0 || r.warnings.length > 0) return 'start line';
+    if (r.kind === 'response') {
+      if (r.status === null || r.status < 100 || r.status > 699) return 'start line';
+      kind = 1;
+      status = r.status;
+    } else {
+      // The index compares methods as written; the full correlation upper-cases them, so only upper-case ones agree.
+      if (r.method === null || r.requestUri === null || !/^[A-Z]+$/.test(r.method)) return 'start line';
+      kind = 0;
+      method = strings.internString(r.method);
+      requestUri = strings.internString(r.requestUri);
+    }
   }
 
   let seen = 0;
@@ -371,33 +400,59 @@ export function scanPlainSip(b: Uint8Array, start: number, end: number, cols: Me
         break;
       }
       case Header.From:
-      case Header.To:
-        if (!scanNameAddr(b, vs, ve, false, nameAddr)) return 'From/To';
-        if (h === Header.From) {
-          if (nameAddr[2] < 0) return 'From tag';
-          fromUri = strings.intern(b, nameAddr[0], nameAddr[1]);
-          fromTag = strings.intern(b, nameAddr[2], nameAddr[3]);
+      case Header.To: {
+        let uri: number, tag: number;
+        if (scanNameAddr(b, vs, ve, false, nameAddr)) {
+          uri = strings.intern(b, nameAddr[0], nameAddr[1]);
+          tag = nameAddr[2] < 0 ? -1 : strings.intern(b, nameAddr[2], nameAddr[3]);
         } else {
-          toUri = strings.intern(b, nameAddr[0], nameAddr[1]);
-          toTag = nameAddr[2] < 0 ? -1 : strings.intern(b, nameAddr[2], nameAddr[3]);
+          const r = checkNameAddr(valueText(b, vs, ve));
+          if (!r.ok || r.warning !== null) return 'From/To';
+          uri = strings.internString(r.value.uri);
+          tag = r.value.tag === null ? -1 : strings.internString(r.value.tag);
+        }
+        if (h === Header.From) {
+          if (tag < 0) return 'From tag';
+          fromUri = uri;
+          fromTag = tag;
+        } else {
+          toUri = uri;
+          toTag = tag;
         }
         break;
+      }
       case Header.Via:
-        if (!scanVia(b, vs, ve, via)) return 'Via';
-        bottomSentBy = strings.intern(b, via[0], via[1]);
-        bottomBranch = strings.intern(b, via[2], via[3]);
-        if (vias++ === 0) {
-          topSentBy = bottomSentBy;
-          topBranch = bottomBranch;
+        if (scanVia(b, vs, ve, via)) {
+          bottomSentBy = strings.intern(b, via[0], via[1]);
+          bottomBranch = strings.intern(b, via[2], via[3]);
+          if (vias++ === 0) {
+            topSentBy = bottomSentBy;
+            topBranch = bottomBranch;
+          }
+        } else {
+          const r = checkVia(valueText(b, vs, ve));
+          if (r.problems.length > 0 || r.vias.length === 0) return 'Via';
+          for (const v of r.vias) {
+            // RFC 3261 transactions only: an RFC 2543 branch needs the full matching rules (§17.2.3).
+            if (v.branch === null || v.branch.length <= 7 || !v.branch.startsWith("z9hG4bK")) return "Via";
+            bottomSentBy = strings.internString(v.sentBy.toLowerCase());
+            bottomBranch = strings.internString(v.branch);
+            if (vias++ === 0) {
+              topSentBy = bottomSentBy;
+              topBranch = bottomBranch;
+            }
+          }
         }
         break;
       case Header.Contact: {
-        if (!scanNameAddr(b, vs, ve, true, nameAddr) || nameAddr[2] >= 0) return 'Contact';
-        // Contact parameters other than none would need their own grammars (q, expires, +sip.instance).
-        const close = nameAddr[1];
-        if (close < ve && !(b[close] === GT && close + 1 === ve)) return 'Contact';
+        // Taken in the simple forms without parameters; anything else as the full parser's check says.
+        const simple = scanNameAddr(b, vs, ve, true, nameAddr) && nameAddr[2] < 0 && (nameAddr[1] === ve || (b[nameAddr[1]] === GT && nameAddr[1] + 1 === ve));
+        if (!simple && checkContact(valueText(b, vs, ve)).length > 0) return 'Contact';
         break;
       }
+      case Header.Date:
+        if (checkDate(valueText(b, vs, ve)) !== null) return 'Date';
+        break;
       case Header.ContentLength:
         contentLength = digits(b, vs, ve, 0x7fffffff);
         if (contentLength < 0) return 'Content-Length';
