@@ -136,13 +136,17 @@ test('the JSON written as bytes is JSON.stringify(value, null, 2), UTF-8 encoded
   const { writePrettyJsonBytes } = await import('../../../src/core/report/prettyJsonBytes');
   const text = (value: unknown, chunk: number): string => {
     const parts: Uint8Array[] = [];
-    writePrettyJsonBytes(value, (b) => parts.push(b.slice()), chunk);
+    // Odd chunk sizes take the buffer-reuse path (the consumer copied the bytes), even ones a fresh buffer each time.
+    writePrettyJsonBytes(value, (b) => {
+      parts.push(chunk % 2 ? b.slice() : b);
+      return chunk % 2 === 1;
+    }, chunk);
     return Buffer.concat(parts).toString('utf8');
   };
   const outcome = indexFile(new Uint8Array(readFileSync(loadCaptures[1])), 1 << 20);
   assert.ok(outcome.plain);
   const report = dialogsReportFromIndex({ path: 'x', format: outcome.format, packets: outcome.packets }, outcome.columns);
-  for (const chunk of [1 << 20, 4096, 7]) assert.equal(text(report, chunk), JSON.stringify(report, null, 2));
+  for (const chunk of [1 << 20, 4096, 4097, 7]) assert.equal(text(report, chunk), JSON.stringify(report, null, 2));
   // Dialogs written straight from the index tables read as the objects dialogAt makes.
   const { LazyArray } = await import('../../../src/core/report/prettyJsonBytes');
   const { correlateIndex } = await import('../../../src/core/index/indexedDialogs');
