@@ -35,20 +35,38 @@ export function frameLine(summary: MessageSummary): string {
 }
 
 export function buildDecodedDocument(title: string, entries: readonly DecodedEntry[]): DecodedDocument {
-  const lines: string[] = [`# ${title}`, `# ${entries.length} SIP message${entries.length === 1 ? '' : 's'}; read-only view of the capture.`, ''];
-  const messages: DecodedMessageLines[] = [];
-  for (const { summary, text } of entries) {
-    const first = lines.length;
-    lines.push(frameLine(summary));
-    if (text !== null) {
-      // One line per line of the message; CR LF and bare CR shown as line breaks, trailing blank lines dropped.
-      const body = text.replace(/\r\n?/g, '\n').replace(/\n+$/, '').split('\n');
-      for (const l of body) lines.push(l);
-    }
-    messages.push({ index: summary.index, frame: summary.source && 'frame' in summary.source ? summary.source.frame : null, first, last: lines.length - 1 });
-    lines.push('');
+  const builder = new DecodedDocumentBuilder(title, entries.length);
+  builder.add(entries);
+  return builder.finish();
+}
+
+/** The decoded document made slice by slice, so a caller can let other work run between slices of a huge capture. */
+export class DecodedDocumentBuilder {
+  private readonly lines: string[];
+  private readonly messages: DecodedMessageLines[] = [];
+
+  constructor(title: string, count: number) {
+    this.lines = [`# ${title}`, `# ${count} SIP message${count === 1 ? '' : 's'}; read-only view of the capture.`, ''];
   }
-  return { text: lines.join('\n'), messages };
+
+  add(entries: readonly DecodedEntry[]): void {
+    const lines = this.lines;
+    for (const { summary, text } of entries) {
+      const first = lines.length;
+      lines.push(frameLine(summary));
+      if (text !== null) {
+        // One line per line of the message; CR LF and bare CR shown as line breaks, trailing blank lines dropped.
+        const body = text.replace(/\r\n?/g, '\n').replace(/\n+$/, '').split('\n');
+        for (const l of body) lines.push(l);
+      }
+      this.messages.push({ index: summary.index, frame: summary.source && 'frame' in summary.source ? summary.source.frame : null, first, last: lines.length - 1 });
+      lines.push('');
+    }
+  }
+
+  finish(): DecodedDocument {
+    return { text: this.lines.join('\n'), messages: this.messages };
+  }
 }
 
 /** The layout of a decoded document, for placing findings (frame sources go to their message's frame line). */

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { TraceInfo } from '../protocol/messages';
 import { analyseOptions, type UserFlows } from './analysisSettings';
-import { buildDecodedDocument, decodedLayout, type DecodedDocument, type DecodedEntry } from './decodedDocument';
+import { DecodedDocumentBuilder, decodedLayout, type DecodedDocument, type DecodedEntry } from './decodedDocument';
 import { textTraceLayout, type TraceLayout } from './findingLocations';
 import { CancelledError, TraceWorkerClient } from './traceWorkerClient';
 import type { TraceAnalysis } from './traceWorkerProtocol';
@@ -13,6 +13,12 @@ import type { TraceAnalysis } from './traceWorkerProtocol';
 const DECODED_TEXT_LIMIT = 20_000;
 /** Message texts fetched from the worker per round. */
 const DETAILS_BATCH = 256;
+/**
+ * Summaries fetched from the worker per round, and entries added to the decoded view per turn of the event loop:
+ * a 200,000-message capture's summaries are ~66 MB to copy and its decoded view ~1 s to build, which in one piece
+ * froze the extension host for seconds (ten and more on a loaded machine).
+ */
+const SUMMARY_BATCH = 10_000;
 
 export type AnalysedSource =
   | { kind: 'text'; document: vscode.TextDocument }
@@ -108,8 +114,15 @@ export class TraceAnalyser implements vscode.Disposable {
       opened = await this.worker.request({ op: 'openMerged', traceId: key, files });
     }
     if (!this.isLatest(key, generation)) return null;
-    const analysis = await this.worker.request({ op: 'analyse', traceId: key, options: await analyseOptions(this.flows, scope) });
+    const options = await analyseOptions(this.flows, scope);
+    const analysis = await this.worker.request({ op: 'analyse', traceId: key, options, summaries: false });
     if (!this.isLatest(key, generation)) return null;
+    for (let from = 0; ; from += SUMMARY_BATCH) {
+      const slice = await this.worker.request({ op: 'summaries', traceId: key, options, from, count: SUMMARY_BATCH });
+      if (!this.isLatest(key, generation)) return null;
+      for (const m of slice.messages) analysis.messages.push(m);
+      if (from + SUMMARY_BATCH >= slice.total) break;
+    }
     let decoded: DecodedDocument | null = null;
     if (source.kind !== 'text') {
       decoded = await this.decode(key, source, analysis, generation);
@@ -136,7 +149,15 @@ export class TraceAnalyser implements vscode.Disposable {
     const title = source.kind === 'merged'
       ? `SIP Trail: ${source.uris.map(baseName).join(' + ')} merged into one trace`
       : `SIP Trail: decoded SIP messages of ${source.kind === 'capture' ? baseName(source.uri) : ''}`;
-    return buildDecodedDocument(title, entries);
+    const builder = new DecodedDocumentBuilder(title, entries.length);
+    for (let i = 0; i < entries.length; i += SUMMARY_BATCH) {
+      builder.add(entries.slice(i, i + SUMMARY_BATCH));
+      if (i + SUMMARY_BATCH < entries.length) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        if (!this.isLatest(key, generation)) return null;
+      }
+    }
+    return builder.finish();
   }
 
   dispose(): void {

@@ -21,7 +21,16 @@ export function answerTraceRequest(store: TraceStore, request: WorkerRequest, po
       case 'openText': result = store.openText(request.traceId, request.fileName, request.text); break;
       case 'openMerged': result = store.openMerged(request.traceId, request.files); break;
       case 'render': result = store.render(request.traceId, request.options); break;
-      case 'analyse': result = store.analyse(request.traceId, request.options); break;
+      case 'analyse': {
+        const analysis = store.analyse(request.traceId, request.options);
+        result = request.summaries === false ? { ...analysis, messages: [] } : analysis;
+        break;
+      }
+      case 'summaries': {
+        const all = store.analyse(request.traceId, request.options).messages;
+        result = { total: all.length, messages: all.slice(request.from, request.from + request.count) };
+        break;
+      }
       case 'search': result = store.search(request.traceId, request.options); break;
       case 'export': result = exportDiagram(store, request.traceId, request.options); break;
       case 'details': result = store.details(request.traceId, request.messageIndex); break;

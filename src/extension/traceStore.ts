@@ -9,7 +9,7 @@ import { formatEndpoint } from '../core/model/packet';
 import { decodeLatin1 } from '../core/util/bytes';
 import { messageTitle } from '../core/render/arrowLabel';
 import { sideKey } from '../core/render/participants';
-import { renderSequenceDiagram, type MessageAnnotation } from '../core/render/sequenceDiagram';
+import { prepareDiagram, renderPreparedPage, type MessageAnnotation, type PreparedDiagram } from '../core/render/sequenceDiagram';
 import type { DiagramData, MessageDetails, TraceInfo } from '../protocol/messages';
 import type { DiagramFilter, DiagramPick, DiagramSelection } from '../protocol/messages';
 import type { AnalyseOptions, OpenResult, RenderRequestOptions, SearchRequestOptions, TraceAnalysis } from './traceWorkerProtocol';
@@ -17,6 +17,29 @@ import { ALL_DIALOGS, buildDiagramView, buildSearchIndex, drawnPosition, searchI
 import { analyseTrace, type TraceAnalysisResult } from './traceAnalysis';
 
 const DEFAULT_ANALYSE: AnalyseOptions = { flowIds: [], userFlows: [], correlationHeaders: [] };
+/**
+ * Each view's prepared diagram (lifelines, bands, missing-step places over the whole view), per page size, naming
+ * and time-offset setting: turning a page of a 200,000-message view then costs that page, not the view.
+ */
+const preparedCaches = new WeakMap<DiagramView, Map<string, PreparedDiagram>>();
+
+function preparedOf(view: DiagramView, options: { pageSize: number; names?: Readonly<Record<string, string>>; showTimeOffsets?: boolean }): PreparedDiagram {
+  let cache = preparedCaches.get(view);
+  if (!cache) preparedCaches.set(view, cache = new Map());
+  const key = JSON.stringify([options.pageSize, options.names ?? null, options.showTimeOffsets ?? null]);
+  let prepared = cache.get(key);
+  if (!prepared) {
+    prepared = prepareDiagram(view.messages, {
+      pageSize: options.pageSize, names: options.names, showTimeOffsets: options.showTimeOffsets,
+      annotations: view.annotations, missingSteps: view.missingSteps, groups: view.groups, title: view.title,
+    });
+    // Renaming a participant or changing the page size makes a new one; the last few are kept.
+    if (cache.size >= 4) cache.delete(cache.keys().next().value!);
+    cache.set(key, prepared);
+  }
+  return prepared;
+}
+
 const viewCaches = new WeakMap<TraceAnalysisResult, Map<string, DiagramView>>();
 const searchIndexes = new WeakMap<TraceAnalysisResult, ReturnType<typeof buildSearchIndex>>();
 
@@ -104,16 +127,8 @@ export class TraceStore {
       }
     }
     const pageSize = Math.max(1, Math.trunc(options.pageSize));
-    const page = renderSequenceDiagram(view.messages, {
-      page: position >= 0 ? Math.floor(position / pageSize) : options.page,
-      pageSize,
-      names: options.names,
-      showTimeOffsets: options.showTimeOffsets,
-      annotations: view.annotations,
-      missingSteps: view.missingSteps,
-      groups: view.groups,
-      title: view.title,
-    });
+    const page = renderPreparedPage(preparedOf(view, { pageSize, names: options.names, showTimeOffsets: options.showTimeOffsets }),
+      position >= 0 ? Math.floor(position / pageSize) : options.page);
     notices.push(...view.notices);
     if (page.pageCount > 1) {
       notices.push(`${view.messages.length} arrows in ${page.pageCount} pages of at most ${page.pageSize} (setting sipTrail.diagram.pageSize): this is page ${page.page + 1}; Previous/Next show the others.`);

@@ -125,7 +125,10 @@ export type WorkerRequest =
   | { op: 'openMerged'; id: number; traceId: string; files: { fileName: string; text: string }[] }
   | { op: 'render'; id: number; traceId: string; options: RenderRequestOptions }
   | { op: 'details'; id: number; traceId: string; messageIndex: number }
-  | { op: 'analyse'; id: number; traceId: string; options: AnalyseOptions }
+  /** `summaries: false` leaves `messages` empty: a big trace's summaries are fetched in slices ('summaries'). */
+  | { op: 'analyse'; id: number; traceId: string; options: AnalyseOptions; summaries?: boolean }
+  /** Message summaries [from, from + count) of the analysis made with these options. */
+  | { op: 'summaries'; id: number; traceId: string; options: AnalyseOptions; from: number; count: number }
   | { op: 'search'; id: number; traceId: string; options: SearchRequestOptions }
   | { op: 'export'; id: number; traceId: string; options: ExportRequestOptions }
   | { op: 'close'; id: number; traceId: string };
@@ -139,6 +142,7 @@ export interface WorkerResults {
   render: DiagramData;
   details: MessageDetails | null;
   analyse: TraceAnalysis;
+  summaries: { total: number; messages: MessageSummary[] };
   search: { picks: DiagramPick[]; total: number };
   export: ExportResult;
   close: null;

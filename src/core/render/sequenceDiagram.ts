@@ -99,7 +99,12 @@ export interface DiagramModel extends Omit<DiagramPage, 'text'> {
 }
 
 export function renderSequenceDiagram(messages: readonly SipMessage[], options: DiagramOptions = {}): DiagramPage {
-  const { statements, ...rest } = buildDiagramModel(messages, options);
+  return renderPreparedPage(prepareDiagram(messages, options), options.page ?? 0);
+}
+
+/** One page of a prepared diagram, as mermaid source. */
+export function renderPreparedPage(prepared: PreparedDiagram, page: number): DiagramPage {
+  const { statements, ...rest } = diagramPageModel(prepared, page);
   return { text: mermaidSource(statements), ...rest };
 }
 
@@ -121,18 +126,48 @@ export function mermaidSource(statements: readonly DiagramStatement[]): string {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * What every page of one diagram shares, computed once over the whole view: the messages the filter keeps, the
+ * lifeline of each, the missing-step notes' places, the band colour of each dialog. A page is then proportional to
+ * its own size, whatever the trace's (a 200,000-message view took 350 ms a page when each page redid this).
+ */
+export interface PreparedDiagram {
+  messages: readonly SipMessage[];
+  options: Omit<DiagramOptions, 'page'>;
+  visible: SipMessage[];
+  table: ReturnType<typeof resolveParticipants>;
+  annotations: ReadonlyMap<number, MessageAnnotation>;
+  origin: number | null;
+  missing: ReturnType<typeof placeMissingSteps>;
+  bandOf: ReturnType<typeof dialogBands>;
+}
+
+export function prepareDiagram(messages: readonly SipMessage[], options: Omit<DiagramOptions, 'page'> = {}): PreparedDiagram {
+  const visible = visibleMessages(messages, options.filter ?? {});
+  const annotations = options.annotations ?? new Map<number, MessageAnnotation>();
+  return {
+    messages, options, visible,
+    table: resolveParticipants(visible, options),
+    annotations,
+    origin: options.showTimeOffsets === false ? null : firstTime(messages),
+    missing: placeMissingSteps(messages, visible, options.missingSteps ?? []),
+    bandOf: dialogBands(visible, annotations),
+  };
+}
+
 /** The page model renderSequenceDiagram draws: the same lifelines, labels, notes and bands for every output format. */
 export function buildDiagramModel(messages: readonly SipMessage[], options: DiagramOptions = {}): DiagramModel {
+  return diagramPageModel(prepareDiagram(messages, options), options.page ?? 0);
+}
+
+/** One page of a prepared diagram, as a page model. */
+export function diagramPageModel(prepared: PreparedDiagram, pageWanted: number): DiagramModel {
+  const { messages, options, visible, table, annotations, origin, missing, bandOf } = prepared;
   const pageSize = clampInt(options.pageSize ?? DEFAULT_PAGE_SIZE, 1, 100_000);
-  const visible = visibleMessages(messages, options.filter ?? {});
   const pageCount = Math.max(1, Math.ceil(visible.length / pageSize));
-  const page = clampInt(options.page ?? 0, 0, pageCount - 1);
+  const page = clampInt(pageWanted, 0, pageCount - 1);
   const first = page * pageSize;
   const end = Math.min(visible.length, first + pageSize);
-  const table = resolveParticipants(visible, options);
-  const annotations = options.annotations ?? new Map<number, MessageAnnotation>();
-  const origin = options.showTimeOffsets === false ? null : firstTime(messages);
-  const missing = placeMissingSteps(messages, visible, options.missingSteps ?? []);
 
   // Lifelines this page draws: senders and receivers of its messages, then those its missing-step notes name.
   const onPage = new Set<number>();
@@ -171,7 +206,6 @@ export function buildDiagramModel(messages: readonly SipMessage[], options: Diag
   };
   for (const n of notesHere) if (n.at === -1) lines.push(noteAcross(n.step));
 
-  const bandOf = dialogBands(visible, annotations);
   const arrows: number[] = [];
   let openBand: string | undefined;
   const notesAfter = new Map<number, MissingStep[]>();

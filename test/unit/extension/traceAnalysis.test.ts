@@ -101,3 +101,35 @@ test('user flow files: an invalid one becomes a finding without a trace position
   for (const f of flowFile) assert.equal(f.source, undefined);
   assert.equal(analysis.report.flows.length, 1);
 });
+
+test('a big analysis reaches the host in slices: analyse without summaries, then summaries [from, from + count)', async () => {
+  const { answerTraceRequest } = await import('../../../src/extension/traceRequests');
+  const { DecodedDocumentBuilder, buildDecodedDocument } = await import('../../../src/extension/decodedDocument');
+  const store = new TraceStore();
+  const replies: { id: number; kind: string; result?: unknown }[] = [];
+  const ask = (request: Parameters<typeof answerTraceRequest>[1]) => {
+    answerTraceRequest(store, request, (reply) => replies.push(reply));
+    const reply = replies.filter((r) => r.id === request.id && r.kind !== 'progress').at(-1)!;
+    assert.equal(reply.kind, 'result');
+    return reply.result as never;
+  };
+  const options: AnalyseOptions = defaults;
+  const bytes = new Uint8Array(readFileSync(join(repoRoot, 'test/captures/index/load-udp-lost.pcapng')));
+  ask({ op: 'openCapture', id: 1, traceId: 't', fileName: 'load.pcapng', bytes });
+  const whole = store.analyse('t', options);
+  const bare = ask({ op: 'analyse', id: 2, traceId: 't', options, summaries: false }) as { messages: unknown[]; dialogs: unknown[] };
+  assert.deepEqual(bare.messages, []);
+  assert.equal(bare.dialogs.length, whole.dialogs.length);
+  const fetched: unknown[] = [];
+  for (let from = 0, id = 3; ; from += 100, id++) {
+    const slice = ask({ op: 'summaries', id, traceId: 't', options, from, count: 100 }) as { total: number; messages: unknown[] };
+    fetched.push(...slice.messages);
+    if (from + 100 >= slice.total) break;
+  }
+  assert.deepEqual(fetched, whole.messages);
+  // The decoded view built slice by slice is the one built at once.
+  const entries = whole.messages.map((summary) => ({ summary, text: null }));
+  const builder = new DecodedDocumentBuilder('t', entries.length);
+  for (let i = 0; i < entries.length; i += 97) builder.add(entries.slice(i, i + 97));
+  assert.deepEqual(builder.finish(), buildDecodedDocument('t', entries));
+});

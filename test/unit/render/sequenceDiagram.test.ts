@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCapture } from '../../../src/core/capture/readCapture';
 import type { SipMessage } from '../../../src/core/model/sipMessage';
-import { renderSequenceDiagram, type MessageAnnotation } from '../../../src/core/render/sequenceDiagram';
+import { prepareDiagram, renderPreparedPage, renderSequenceDiagram, type MessageAnnotation } from '../../../src/core/render/sequenceDiagram';
 import { copyMessage } from '../../../src/core/export/messageCopy';
 import { corpusDir, repoRoot } from '../../support/paths';
 import { hasTshark, tsharkFields } from '../../support/tshark';
@@ -228,5 +228,16 @@ test('hostile strings in every text slot never add or change a statement, and re
     const label = decode(response.replace(/^p\d+-->>p\d+: /, ''));
     const cleaned = s.replace(/[\t\r\n]/g, ' ');
     if (s) assert.ok(label.includes(cleaned.slice(0, 40).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '\ufffd').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')), `${JSON.stringify(s)} → ${JSON.stringify(label)}`);
+  }
+});
+
+test('pages of one prepared diagram are the pages renderSequenceDiagram draws, in any order', () => {
+  const messages = readCapture([new Uint8Array(readFileSync(join(repoRoot, 'test/captures/index/load-udp-lost.pcapng')))]).messages;
+  const options = { pageSize: 97, names: { '127.0.7.1:27060': 'UAS' }, filter: { hideTrying: true } };
+  const prepared = prepareDiagram(messages, options);
+  const pageCount = renderSequenceDiagram(messages, options).pageCount;
+  assert.ok(pageCount > 3);
+  for (const page of [pageCount - 1, 0, 2, 1, pageCount + 5]) {
+    assert.deepEqual(renderPreparedPage(prepared, page), renderSequenceDiagram(messages, { ...options, page }), `page ${page}`);
   }
 });
