@@ -36,6 +36,8 @@ function mermaidConfig(theme: DiagramTheme): Parameters<typeof mermaid.initializ
     darkMode: theme === 'dark',
     // Escaped labels are longer than their text; a page of 300 messages stays far below this.
     maxTextSize: 2_000_000,
+    // A syntax error is thrown (with its line) instead of drawn as a bomb icon left in the page.
+    suppressErrorRendering: true,
     fontFamily: fontFamily || undefined,
     sequence: {
       // Wide diagrams scroll horizontally instead of shrinking to unreadable text.
@@ -66,6 +68,22 @@ export async function renderStandalone(source: string): Promise<string> {
 }
 
 /**
+ * Milliseconds a bare `mermaid.render` of `source` takes with the screen's configuration: nothing inserted into
+ * the page, nothing wired. The yardstick for the webview's own draw (issue 7: at most 1.5× this).
+ */
+export async function timeBareRender(source: string): Promise<number> {
+  initialize(themeFromBody());
+  const id = `sip-trail-bare-${++renderCount}`;
+  const started = performance.now();
+  try {
+    await mermaid.render(id, source);
+    return performance.now() - started;
+  } finally {
+    document.querySelectorAll(`body > [id^="d${id}"]`).forEach((e) => e.remove());
+  }
+}
+
+/**
  * Renders `source` into `container`. A render that finishes after a newer one started is dropped
  * (`stale`), so a fast page flip never shows an old page.
  */
@@ -73,8 +91,7 @@ export async function renderDiagram(container: HTMLElement, source: string): Pro
   const mine = ++latest;
   initialize(themeFromBody());
   try {
-    // parse() reports syntax errors with their line; render() would leave a bomb icon in the page instead.
-    await mermaid.parse(source);
+    // No separate parse(): render() parses anyway and, with suppressErrorRendering, throws the same error.
     const { svg } = await mermaid.render(`sip-trail-diagram-${++renderCount}`, source);
     if (mine !== latest) return { ok: false, stale: true };
     // Mermaid's own output, already sanitized under securityLevel 'strict'; no trace text is spliced here.

@@ -10,7 +10,7 @@ import type {
   DiagramData, DiagramFilter, DiagramSelection, DiagramViewState, ExportImageRequest, FromWebviewMessage, MessageDetails,
   ReplyOf, RequestMessage, ToWebviewMessage,
 } from '../src/protocol/messages';
-import { renderDiagram, themeFromBody, type DiagramTheme } from './diagram';
+import { renderDiagram, themeFromBody, timeBareRender, type DiagramTheme } from './diagram';
 import { exportPng, exportSvg } from './exportImage';
 import { pinLifelines, type PinnedLifelines } from './stickyLifelines';
 
@@ -69,6 +69,16 @@ let arrowLabels: SVGTextElement[] = [];
 let arrowLines: SVGElement[] = [];
 let scrollRestored = false;
 let pinned: PinnedLifelines | null = null;
+/** The drawn SVG whose lifeline row is not pinned yet. */
+let pinSource: SVGSVGElement | null = null;
+
+function ensurePinned(): PinnedLifelines | null {
+  if (pinSource?.isConnected) pinned = pinLifelines(ui.pane, ui.lifelines, pinSource);
+  pinSource = null;
+  return pinned;
+}
+/** Pages drawn so far (data-render-seq on the diagram element: a test waits for the next one). */
+let renderSeq = 0;
 
 function restoredState(saved: DiagramViewState | undefined): DiagramViewState {
   return {
@@ -112,12 +122,15 @@ function clearError(): void {
 
 let nextRequestId = 1;
 const waiting = new Map<number, (reply: ToWebviewMessage) => void>();
+/** When each request left (performance.now()), so a page's draw can say how long it took from the click. */
+const requestedAt = new Map<number, number>();
 
 type Unnumbered<M> = M extends RequestMessage ? Omit<M, 'requestId'> : never;
 function request<M extends Unnumbered<RequestMessage>>(message: M): Promise<ReplyOf[M['type']]> {
   const requestId = nextRequestId++;
   return new Promise((resolve) => {
     waiting.set(requestId, resolve as (reply: ToWebviewMessage) => void);
+    requestedAt.set(requestId, performance.now());
     vscode.postMessage({ ...message, requestId } as FromWebviewMessage);
   });
 }
@@ -125,20 +138,47 @@ function request<M extends Unnumbered<RequestMessage>>(message: M): Promise<Repl
 window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
   const message = event.data;
   if (!message || typeof message !== 'object') return;
+  const receivedAt = performance.now();
+  let sentAt: number | null = null;
   if ('inReplyTo' in message && message.inReplyTo !== undefined) {
     const resolve = waiting.get(message.inReplyTo);
     waiting.delete(message.inReplyTo);
+    sentAt = requestedAt.get(message.inReplyTo) ?? null;
+    requestedAt.delete(message.inReplyTo);
     resolve?.(message);
   }
   switch (message.type) {
-    case 'diagram': void showDiagram(message.diagram); break;
+    case 'diagram': void showDiagram(message.diagram, { receivedAt, requestedAt: sentAt }); break;
     case 'progress': showProgress(message.fraction, message.label); break;
     case 'traceError': hideProgress(); showError(message.message); break;
     case 'tooLarge': showTooLarge(message.fileName, message.sizeMB, message.limitMB); break;
     case 'exportImage': void answerExport(message); break;
     case 'messageDetails': break;
+    case 'measureRender': void measureRender(message.runs); break;
   }
 });
+
+/** The page on screen drawn both ways in turn: a bare mermaid.render of its source, then the webview's own draw. */
+async function measureRender(runs: number): Promise<void> {
+  const d = current;
+  if (!d || d.arrows.length === 0) return;
+  const bareRenderMs: number[] = [];
+  const drawMs: number[] = [];
+  for (let i = 0; i < Math.max(1, Math.min(10, Math.trunc(runs) || 1)); i++) {
+    bareRenderMs.push(roundMs(await timeBareRender(d.text)));
+    const drawn = await showDiagram(d, { receivedAt: performance.now(), requestedAt: null });
+    if (drawn === null || current !== d) return; // another page arrived meanwhile: the figures would mix pages
+    drawMs.push(drawn);
+  }
+  ui.diagram.dataset.bareRenderMs = bareRenderMs.join(',');
+  ui.diagram.dataset.drawRunsMs = drawMs.join(',');
+  ui.diagram.dataset.measuredPage = String(d.page);
+  vscode.postMessage({ type: 'renderTiming', page: d.page, arrows: d.arrows.length, sourceLength: d.text.length, bareRenderMs, drawMs });
+}
+
+function roundMs(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
 
 // ── toolbar ──
 
@@ -233,9 +273,10 @@ for (const box of [ui.hideTrying, ui.hideProvisionalNotify, ui.hideDuplicates]) 
   box.addEventListener('change', () => askForPage(0));
 }
 
+/** Shown until the diagram (or an error) replaces it; at 1 the label alone says what is still going on. */
 function showProgress(fraction: number, label: string): void {
-  ui.progress.hidden = fraction >= 1;
-  ui.progressLabel.textContent = `${label} ${Math.round(fraction * 100)} %`;
+  ui.progress.hidden = false;
+  ui.progressLabel.textContent = fraction >= 1 ? label : `${label} ${Math.round(fraction * 100)} %`;
 }
 
 function hideProgress(): void {
@@ -252,7 +293,8 @@ function describe(d: DiagramData): string {
 
 // ── the diagram ──
 
-async function showDiagram(d: DiagramData): Promise<void> {
+/** Draws a diagram; resolves to the milliseconds from `timing.receivedAt` to the wired SVG, or null when not drawn. */
+async function showDiagram(d: DiagramData, timing: { receivedAt: number; requestedAt: number | null } = { receivedAt: performance.now(), requestedAt: null }): Promise<number | null> {
   current = d;
   hideProgress();
   clearError();
@@ -272,12 +314,13 @@ async function showDiagram(d: DiagramData): Promise<void> {
     ui.diagram.textContent = '';
     ui.lifelines.replaceChildren();
     pinned = null;
+    pinSource = null;
     arrowLabels = [];
     arrowLines = [];
     showError(d.shownMessages === 0 && d.hiddenMessages > 0
       ? `Every SIP message of ${d.trace.fileName} is hidden by the filters.`
       : `No SIP messages found in ${d.trace.fileName}.`);
-    return;
+    return null;
   }
   drawnTheme = themeFromBody();
   const outcome = await renderDiagram(ui.diagram, d.text);
@@ -286,7 +329,7 @@ async function showDiagram(d: DiagramData): Promise<void> {
       showError(`The diagram could not be drawn: ${outcome.error}`);
       reportError(`mermaid: ${outcome.error}`);
     }
-    return;
+    return null;
   }
   arrowLabels = outcome.labels;
   arrowLines = outcome.lines;
@@ -295,14 +338,23 @@ async function showDiagram(d: DiagramData): Promise<void> {
   }
   wireArrows(d);
   wireLifelines(outcome.svg, d);
-  vscode.postMessage({ type: 'rendered', arrows: arrowLabels.length, page: d.page });
   if (!scrollRestored) {
     scrollRestored = true;
     ui.pane.scrollLeft = state.scrollLeft;
     ui.pane.scrollTop = state.scrollTop;
   }
-  pinned = pinLifelines(ui.pane, ui.lifelines, outcome.svg);
-  pinned?.update();
+  // The pinned copy of the lifeline row (a clone of the whole SVG, cropped) matters only once the pane scrolls:
+  // built after this page is on screen, or at the first scroll.
+  pinned = null;
+  ui.lifelines.hidden = true;
+  pinSource = outcome.svg;
+  requestAnimationFrame(() => setTimeout(ensurePinned, 0));
+  // How long this page took, for the host's log and the e2e performance test (no trace content).
+  const drawnAt = performance.now();
+  const drawMs = roundMs(drawnAt - timing.receivedAt);
+  const openMs = timing.requestedAt === null ? null : roundMs(drawnAt - timing.requestedAt);
+  Object.assign(ui.diagram.dataset, { page: String(d.page), drawMs: String(drawMs), openMs: openMs === null ? '' : String(openMs), renderSeq: String(++renderSeq) });
+  vscode.postMessage({ type: 'rendered', arrows: arrowLabels.length, page: d.page, drawMs, openMs });
   const selected = d.focusMessage ?? state.selectedMessage;
   if (selected !== null && d.arrows.includes(selected)) {
     const order = d.arrows.indexOf(selected);
@@ -310,6 +362,7 @@ async function showDiagram(d: DiagramData): Promise<void> {
     // Show in Call Flow: bring the arrow into view.
     if (d.focusMessage !== null) arrowLabels[order]?.scrollIntoView({ block: 'center', inline: 'center' });
   }
+  return drawMs;
 }
 
 function wireArrows(d: DiagramData): void {
@@ -403,7 +456,7 @@ function showDetails(details: MessageDetails | null): void {
 // Scroll position survives the webview being hidden (getState/setState instead of retainContextWhenHidden).
 let scrollTimer: ReturnType<typeof setTimeout> | undefined;
 ui.pane.addEventListener('scroll', () => {
-  pinned?.update();
+  ensurePinned()?.update();
   if (scrollTimer) clearTimeout(scrollTimer);
   scrollTimer = setTimeout(() => saveState({ scrollLeft: ui.pane.scrollLeft, scrollTop: ui.pane.scrollTop }), 200);
 });
