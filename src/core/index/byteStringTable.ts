@@ -69,6 +69,17 @@ export class ByteStringTable {
     return s;
   }
 
+  /** Where the bytes of an id are (valid until the next intern): the arena, and the start and length in it. */
+  arenaBytes(): Uint8Array {
+    return this.arena;
+  }
+  startOf(id: number): number {
+    return this.starts[id];
+  }
+  lengthOf(id: number): number {
+    return this.lengths[id];
+  }
+
   private same(id: number, bytes: Uint8Array, start: number, length: number): boolean {
     const arena = this.arena;
     const at = this.starts[id];

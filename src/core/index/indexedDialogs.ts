@@ -34,6 +34,8 @@ class IntColumn {
 type IndexedDialog = DialogsReport['dialogs'][number];
 const TRYING = 0, EARLY = 1, CONFIRMED = 2, TERMINATED = 3;
 const STATE_NAMES: IndexedDialog['state'][] = ['trying', 'early', 'confirmed', 'terminated'];
+const STATE_JSON = STATE_NAMES.map((name) => JSON.stringify(name));
+const NO_FORKS: readonly number[] = [];
 
 /** Ids of the causes of state changes (`provisional:180`, `2xx:200`, `bye` …): one string per cause, not one per change. */
 class CauseNames {
@@ -464,47 +466,50 @@ function dialogMaker(t: DialogTables): { dialogAt(d: number): IndexedDialog; wri
       messages: messagesOf(d).slice(),
     };
   };
-  // The same fields, in the same order, written straight out (dialogAt's object is what a test compares).
+  // The same fields, in the same order, written straight out (dialogAt's object is what a test compares): strings
+  // copied from the string table's bytes, keys from constants, so writing 30,000 dialogs makes almost no garbage.
+  const tableText = (id: number, out: JsonOut): void => {
+    if (id < 0) out.ascii('null');
+    else out.asciiBytes(t.strings.arenaBytes(), t.strings.startOf(id), t.strings.startOf(id) + t.strings.lengthOf(id));
+  };
+  const ints = (list: readonly number[], out: JsonOut, depth: number): void => {
+    if (list.length === 0) {
+      out.ascii('[]');
+      return;
+    }
+    out.ascii('[');
+    for (let k = 0; k < list.length; k++) {
+      out.newline(depth + 2);
+      out.integer(list[k]);
+      if (k < list.length - 1) out.ascii(',');
+    }
+    out.newline(depth + 1);
+    out.ascii(']');
+  };
   const writeDialog = (d: number, out: JsonOut, depth: number): void => {
-    const key = (name: string, first = false): void => {
-      if (!first) out.ascii(',');
+    const key = (name: string): void => {
       out.newline(depth + 1);
-      out.ascii(`"${name}": `);
-    };
-    const textOrNull = (id: number): void => (id < 0 ? out.ascii('null') : out.string(text(id)));
-    const ints = (list: readonly number[]): void => {
-      if (list.length === 0) {
-        out.ascii('[]');
-        return;
-      }
-      out.ascii('[');
-      for (let k = 0; k < list.length; k++) {
-        out.newline(depth + 2);
-        out.integer(list[k]);
-        if (k < list.length - 1) out.ascii(',');
-      }
-      out.newline(depth + 1);
-      out.ascii(']');
+      out.ascii(name);
     };
     const creating = t.dCreating[d];
     out.ascii('{');
-    key('id', true); out.integer(d);
-    key('callId'); out.string(text(t.dCall[d]));
-    key('localTag'); out.string(text(t.dLocal[d]));
-    key('remoteTag'); textOrNull(t.dRemote[d]);
-    key('method'); textOrNull(creating >= 0 ? t.method[t.lFirst[creating]] : -1);
-    key('usage'); out.ascii('"invite"');
-    key('caller'); textOrNull(t.dCaller[d]);
-    key('callee'); textOrNull(t.dCallee[d]);
-    key('state'); out.string(STATE_NAMES[t.dState[d]]);
-    key('states');
+    key('"id": '); out.integer(d); out.ascii(',');
+    key('"callId": '); tableText(t.dCall[d], out); out.ascii(',');
+    key('"localTag": '); tableText(t.dLocal[d], out); out.ascii(',');
+    key('"remoteTag": '); tableText(t.dRemote[d], out); out.ascii(',');
+    key('"method": '); tableText(creating >= 0 ? t.method[t.lFirst[creating]] : -1, out); out.ascii(',');
+    key('"usage": "invite",');
+    key('"caller": '); tableText(t.dCaller[d], out); out.ascii(',');
+    key('"callee": '); tableText(t.dCallee[d], out); out.ascii(',');
+    key('"state": '); out.ascii(STATE_JSON[t.dState[d]]); out.ascii(',');
+    key('"states": ');
     if (t.dStateHead[d] < 0) out.ascii('[]');
     else {
       out.ascii('[');
       for (let e = t.dStateHead[d]; e >= 0; e = t.sNext[e]) {
         out.newline(depth + 2);
         out.ascii('{');
-        out.newline(depth + 3); out.ascii('"state": '); out.string(STATE_NAMES[t.sState[e]]); out.ascii(',');
+        out.newline(depth + 3); out.ascii('"state": '); out.ascii(STATE_JSON[t.sState[e]]); out.ascii(',');
         out.newline(depth + 3); out.ascii('"cause": '); out.string(t.causes.text(t.sCause[e])); out.ascii(',');
         out.newline(depth + 3); out.ascii('"message": '); out.integer(t.sMessage[e]);
         out.newline(depth + 2);
@@ -513,7 +518,8 @@ function dialogMaker(t: DialogTables): { dialogAt(d: number): IndexedDialog; wri
       out.newline(depth + 1);
       out.ascii(']');
     }
-    key('terminatedBy');
+    out.ascii(',');
+    key('"terminatedBy": ');
     if (t.dState[d] !== TERMINATED) out.ascii('null');
     else {
       const last = lastState(d);
@@ -523,9 +529,10 @@ function dialogMaker(t: DialogTables): { dialogAt(d: number): IndexedDialog; wri
       out.newline(depth + 1);
       out.ascii('}');
     }
-    key('subscriptions'); out.ascii('[]');
-    key('forks'); ints(t.forks.get(d) ?? []);
-    key('messages'); ints(messagesOf(d));
+    out.ascii(',');
+    key('"subscriptions": [],');
+    key('"forks": '); ints(t.forks.get(d) ?? NO_FORKS, out, depth); out.ascii(',');
+    key('"messages": '); ints(messagesOf(d), out, depth);
     out.newline(depth);
     out.ascii('}');
   };
@@ -543,11 +550,12 @@ export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, o
 /** B2BUA legs by caller and timing (callLegs.ts, the only evidence a trace the index accepts can carry). */
 function linkByCaller(cols: MessageColumns, order: Int32Array, window: number): DialogsReport['calls'] {
   const INVITE = cols.strings.internString('INVITE');
-  const callIds: string[] = [];
-  const slot = new Map<number, number>();
+  const n = order.length;
+  // Calls (Call-IDs) by first appearance: slot → Call-ID string id; union-find over slots.
+  const slotOf = new IntMap(n >> 2);
+  const slotCall: number[] = [];
   const parent: number[] = [];
-  const links: LegLink[] = [];
-  const callers = new Map<number, string | null>();
+  const links: { a: number; b: number; value: string; messages: [number, number] }[] = [];
   const find = (x: number): number => {
     while (parent[x] !== x) {
       parent[x] = parent[parent[x]];
@@ -555,45 +563,64 @@ function linkByCaller(cols: MessageColumns, order: Int32Array, window: number): 
     }
     return x;
   };
-  const invitesByUsers = new Map<string, { slot: number; index: number; time: number }[]>();
-  for (let r = 0; r < order.length; r++) {
+  // Caller keys by From URI id, numbered; addresses numbered; INVITEs sent by (caller, address) as flat
+  // [slot, message, time] triples, so an INVITE costs no string and no object.
+  const callerOfUri = new Map<number, number>();
+  const callerNames: string[] = [];
+  const callerNumbers = new Map<string, number>();
+  const addressNumbers = new Map<string, number>();
+  const addressNumber = (ip: string): number => {
+    let k = addressNumbers.get(ip);
+    if (k === undefined) addressNumbers.set(ip, (k = addressNumbers.size));
+    return k;
+  };
+  const sentTo = new Map<number, number[]>();
+  for (let r = 0; r < n; r++) {
     const i = order[r];
     const call = cols.callId[i];
-    let s = slot.get(call);
-    if (s === undefined) {
-      s = callIds.length;
-      slot.set(call, s);
-      callIds.push(cols.strings.text(call));
+    let s = slotOf.get(call);
+    if (s < 0) {
+      s = slotCall.length;
+      slotOf.set(call, s);
+      slotCall.push(call);
       parent.push(s);
     }
     if (cols.kind[i] !== 0 || cols.method[i] !== INVITE || cols.toTag[i] >= 0) continue;
-    let caller = callers.get(cols.fromUri[i]);
-    if (caller === undefined) callers.set(cols.fromUri[i], (caller = callerKey(cols.strings.text(cols.fromUri[i]))));
-    if (!caller) continue;
+    let caller = callerOfUri.get(cols.fromUri[i]);
+    if (caller === undefined) {
+      const key = callerKey(cols.strings.text(cols.fromUri[i]));
+      caller = key === null ? -1 : callerNumbers.get(key) ?? -1;
+      if (key !== null && caller < 0) {
+        caller = callerNames.push(key) - 1;
+        callerNumbers.set(key, caller);
+      }
+      callerOfUri.set(cols.fromUri[i], caller);
+    }
+    if (caller < 0) continue;
     const t = cols.time[i];
     const srcIp = cols.endpoints[cols.src[i]].ip;
-    const list = invitesByUsers.get(`${caller}|${srcIp}`);
-    for (let k = (list?.length ?? 0) - 1; k >= 0 && t - list![k].time <= window; k--) {
-      const prev = list![k];
-      if (prev.slot === s) continue;
-      const ra = find(prev.slot);
+    const list = sentTo.get(caller * 65536 + addressNumber(srcIp));
+    for (let k = (list?.length ?? 0) - 3; k >= 0 && t - list![k + 2] <= window; k -= 3) {
+      const prevSlot = list![k];
+      if (prevSlot === s) continue;
+      const ra = find(prevSlot);
       const rb = find(s);
       if (ra !== rb) {
         parent[Math.max(ra, rb)] = Math.min(ra, rb);
-        links.push({ callIds: [callIds[prev.slot], callIds[s]], evidence: 'uri-timing', value: `caller ${caller} via ${srcIp}`, messages: [prev.index, i] });
+        links.push({ a: prevSlot, b: s, value: `caller ${callerNames[caller]} via ${srcIp}`, messages: [list![k + 1], i] });
       }
       break;
     }
-    const key = `${caller}|${cols.endpoints[cols.dst[i]].ip}`;
-    const sent = invitesByUsers.get(key);
-    if (sent) sent.push({ slot: s, index: i, time: t });
-    else invitesByUsers.set(key, [{ slot: s, index: i, time: t }]);
+    const key = caller * 65536 + addressNumber(cols.endpoints[cols.dst[i]].ip);
+    const sent = sentTo.get(key);
+    if (sent) sent.push(s, i, t);
+    else sentTo.set(key, [s, i, t]);
   }
   if (links.length === 0) return [];
+  const text = (slot: number): string => cols.strings.text(slotCall[slot]);
   const byRoot = new Map<number, { callIds: string[]; links: LegLink[] }>();
   const groups: { callIds: string[]; links: LegLink[] }[] = [];
-  const groupOfCall = new Map<string, { callIds: string[]; links: LegLink[] }>();
-  for (let s = 0; s < callIds.length; s++) {
+  for (let s = 0; s < slotCall.length; s++) {
     const r = find(s);
     let g = byRoot.get(r);
     if (!g) {
@@ -601,9 +628,10 @@ function linkByCaller(cols: MessageColumns, order: Int32Array, window: number): 
       byRoot.set(r, g);
       groups.push(g);
     }
-    g.callIds.push(callIds[s]);
-    groupOfCall.set(callIds[s], g);
+    g.callIds.push(text(s));
   }
-  for (const l of links) groupOfCall.get(l.callIds[0])!.links.push(l);
+  for (const l of links) {
+    byRoot.get(find(l.a))!.links.push({ callIds: [text(l.a), text(l.b)], evidence: 'uri-timing', value: l.value, messages: l.messages });
+  }
   return groups.filter((g) => g.callIds.length > 1);
 }

@@ -12,6 +12,8 @@ export interface JsonOut {
   ascii(s: string): void;
   integer(v: number): void;
   string(s: string): void;
+  /** A JSON string of printable ASCII bytes (escaping `"` and `\`), copied without making a JavaScript string. */
+  asciiBytes(src: Uint8Array, start: number, end: number): void;
   /** Line break and the indentation of `depth`. */
   newline(depth: number): void;
   value(v: unknown, depth: number): void;
@@ -80,6 +82,19 @@ class ByteSink implements JsonOut {
   }
   string(s: string): void {
     writeString(this, s);
+  }
+  asciiBytes(src: Uint8Array, start: number, end: number): void {
+    this.room(2 * (end - start) + 2);
+    const c = this.chunk;
+    let u = this.used;
+    c[u++] = QUOTE;
+    for (let i = start; i < end; i++) {
+      const b = src[i];
+      if (b === QUOTE || b === 0x5c) c[u++] = 0x5c;
+      c[u++] = b;
+    }
+    c[u++] = QUOTE;
+    this.used = u;
   }
   value(v: unknown, depth: number): void {
     if (!writeValue(this, v, depth)) this.ascii('null');
