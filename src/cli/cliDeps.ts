@@ -20,7 +20,7 @@ export interface CliDeps {
    * A capture read into the compact message index (the fast path for big captures), or null when the file is not
    * one the index accepts (the command then uses loadTrace). Absent in tests that drive only the full pipeline.
    */
-  indexCapture?(path: string, refusedHeaders: readonly string[]): IndexedCapture | null;
+  indexCapture?(path: string, correlationHeaders: readonly string[]): IndexedCapture | null;
   stdout(s: string): void;
   /**
    * UTF-8 bytes for stdout (big JSON documents are written as bytes, never as one string). Returns true when the

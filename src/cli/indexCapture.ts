@@ -8,7 +8,7 @@ import { terminalProgress } from './progress';
 
 const READ_BYTES = 1 << 20;
 
-export function indexCapture(path: string, refusedHeaders: readonly string[]): Extract<PlainIndexOutcome, { plain: true }> | null {
+export function indexCapture(path: string, correlationHeaders: readonly string[]): Extract<PlainIndexOutcome, { plain: true }> | null {
   let fd: number;
   let size: number;
   try {
@@ -21,7 +21,7 @@ export function indexCapture(path: string, refusedHeaders: readonly string[]): E
   try {
     const head = new Uint8Array(4);
     if (readSync(fd, head, 0, 4, 0) !== 4 || sniffCaptureFormat(head) === null) return null;
-    const indexer = new PlainCaptureIndexer({ refusedHeaders, expectedMessages: size / 400 });
+    const indexer = new PlainCaptureIndexer({ correlationHeaders, expectedMessages: size / 400 });
     // One read buffer for the whole file: the bytes of a record cut by a read move to its front.
     let buffer = new Uint8Array(READ_BYTES);
     let held = 0;

@@ -8,18 +8,13 @@ import { LazyArray, writePrettyJsonBytes } from '../../core/report/prettyJsonByt
 import type { CliDeps } from '../cliDeps';
 import type { MessageColumns } from '../../core/index/messageColumns';
 
-/** Headers whose presence needs the full correlation (B2BUA leg evidence the index does not keep). */
-export function legEvidenceHeaders(correlationHeaders: readonly string[]): string[] {
-  return ['session-id', 'p-charging-vector', ...correlationHeaders];
-}
-
 /** The dialogs report from the compact index when the trace is one capture the index accepts, else null. */
 export function indexedDialogs(
   deps: CliDeps, paths: string[], dialect: string | undefined, correlationHeaders: readonly string[], inspect?: (columns: MessageColumns) => void,
 ): IndexedDialogs | null {
   if (paths.length !== 1 || dialect !== undefined || !deps.indexCapture) return null;
   const started = performance.now();
-  const indexed = deps.indexCapture(paths[0], legEvidenceHeaders(correlationHeaders));
+  const indexed = deps.indexCapture(paths[0], correlationHeaders);
   if (!indexed) return null;
   const read = performance.now();
   inspect?.(indexed.columns);

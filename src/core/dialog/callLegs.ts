@@ -32,7 +32,8 @@ export interface LegOptions {
 }
 
 export const DEFAULT_CORRELATION_HEADERS = ['x-call-id', 'x-cid', 'x-orig-call-id'];
-const NULL_UUID = '00000000000000000000000000000000';
+/** RFC 7989 §5: the null UUID says "unknown"; it links nothing. */
+export const NULL_UUID = '00000000000000000000000000000000';
 
 /**
  * The calling party as legs show it: a telephone number by its last 9 digits (national/international forms differ), else

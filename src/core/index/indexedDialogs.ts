@@ -1,12 +1,13 @@
 // The `dialogs` report computed on the compact index (plainCaptureIndex): the same rules as src/core/dialog —
 // transactions by top Via branch + sent-by + method (RFC 3261 §17), hops by Call-ID + CSeq + bottom Via, dialogs by
-// Call-ID + tags (§12) with their states, forks and B2BUA legs linked by caller and timing — over typed arrays and
-// interned string ids, with no object per message. A test holds the result equal to the full correlation's report on
-// every capture the index accepts. What the index refuses (subscriptions, REFER, correlation headers, RFC 2543
-// branches, captured duplicates) never reaches this file.
+// Call-ID + tags (§12) with their states and forks, B2BUA legs (callLegs.ts) — over typed arrays and interned
+// string ids, with no object per message. A test holds the result equal to the full correlation's report on every
+// capture the index accepts. What the index refuses (subscriptions, REFER, RFC 2543 branches, captured duplicates)
+// never reaches this file.
 import type { DialogsReport } from '../report/dialogsReport';
 import type { TraceInfo, TraceFinding } from '../report/checkReport';
-import { callerKey, type LegLink } from '../dialog/callLegs';
+import { callerKey, NULL_UUID, type LegEvidence, type LegLink } from '../dialog/callLegs';
+import { parseParams, valueAndParams } from '../dialog/sipFields';
 import type { MessageColumns } from './messageColumns';
 import type { JsonOut } from '../report/prettyJsonBytes';
 import { IntMap } from './intMap';
@@ -409,7 +410,7 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
   }
   return {
     trace, dialogCount: dCall.length, dialogAt, writeDialog,
-    calls: linkByCaller(cols, order, options.uriTimingWindow ?? 2), refers: [], folded, findings,
+    calls: linkCallLegsOnIndex(cols, order, options.uriTimingWindow ?? 2), refers: [], folded, findings,
   };
 }
 
@@ -547,15 +548,19 @@ export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, o
   return { trace: x.trace, dialogs, calls: x.calls, refers: x.refers, folded: x.folded, findings: x.findings };
 }
 
-/** B2BUA legs by caller and timing (callLegs.ts, the only evidence a trace the index accepts can carry). */
-function linkByCaller(cols: MessageColumns, order: Int32Array, window: number): DialogsReport['calls'] {
+/**
+ * B2BUA call legs (callLegs.ts): linked by RFC 7989 Session-ID, the IMS charging identifier, configured correlation
+ * headers (values kept by the index for the messages that carry them), and caller plus timing. Call-IDs, callers
+ * and addresses are numbers here; an INVITE costs no string and no object.
+ */
+function linkCallLegsOnIndex(cols: MessageColumns, order: Int32Array, window: number): DialogsReport['calls'] {
   const INVITE = cols.strings.internString('INVITE');
   const n = order.length;
-  // Calls (Call-IDs) by first appearance: slot → Call-ID string id; union-find over slots.
   const slotOf = new IntMap(n >> 2);
   const slotCall: number[] = [];
+  const firstMessage: number[] = [];
   const parent: number[] = [];
-  const links: { a: number; b: number; value: string; messages: [number, number] }[] = [];
+  const links: { a: number; b: number; evidence: LegEvidence; value: string; messages: [number, number]; header?: string }[] = [];
   const find = (x: number): number => {
     while (parent[x] !== x) {
       parent[x] = parent[parent[x]];
@@ -563,8 +568,23 @@ function linkByCaller(cols: MessageColumns, order: Int32Array, window: number): 
     }
     return x;
   };
-  // Caller keys by From URI id, numbered; addresses numbered; INVITEs sent by (caller, address) as flat
-  // [slot, message, time] triples, so an INVITE costs no string and no object.
+  const union = (a: number, b: number, evidence: LegEvidence, value: string, ma: number, mb: number, header?: string): void => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra === rb) return;
+    parent[Math.max(ra, rb)] = Math.min(ra, rb);
+    links.push(header ? { a, b, evidence, value, messages: [ma, mb], header } : { a, b, evidence, value, messages: [ma, mb] });
+  };
+  const seen = new Map<string, { slot: number; index: number }>();
+  const share = (key: string, s: number, index: number, evidence: LegEvidence, value: string, header?: string): void => {
+    const prev = seen.get(key);
+    if (!prev) seen.set(key, { slot: s, index });
+    else if (prev.slot !== s) union(prev.slot, s, evidence, value, prev.index, index, header);
+  };
+  const headerRefs: { slot: number; value: string; header: string; index: number }[] = [];
+  const text = (id: number): string => cols.strings.text(id);
+  // Caller keys by From URI id, numbered; addresses numbered; INVITEs sent to (caller, address) as flat
+  // [slot, message, time] triples.
   const callerOfUri = new Map<number, number>();
   const callerNames: string[] = [];
   const callerNumbers = new Map<string, number>();
@@ -583,12 +603,40 @@ function linkByCaller(cols: MessageColumns, order: Int32Array, window: number): 
       s = slotCall.length;
       slotOf.set(call, s);
       slotCall.push(call);
+      firstMessage.push(i);
       parent.push(s);
+    }
+    if (cols.hasEvidence(i)) {
+      const sidId = cols.evidenceOf(i, 0);
+      const sid = sidId < 0 ? '' : text(sidId);
+      if (sid) {
+        // RFC 7989 §6: both legs carry the same pair of UUIDs (possibly swapped); the null UUID means "unknown".
+        const { value, params } = valueAndParams(sid);
+        for (const u of [value, params['remote'] ?? '']) {
+          const uuid = u.toLowerCase();
+          if (uuid && uuid !== NULL_UUID) share(`sid|${uuid}`, s, i, 'session-id', uuid);
+        }
+      }
+      const pcvId = cols.evidenceOf(i, 1);
+      const pcv = pcvId < 0 ? '' : text(pcvId);
+      if (pcv) {
+        const icid = parseParams(pcv)['icid-value'];
+        if (icid) share(`icid|${icid}`, s, i, 'icid-value', icid);
+      }
+      for (let k = 2; k < cols.evidenceHeaders.length; k++) {
+        const id = cols.evidenceOf(i, k);
+        const v = id < 0 ? '' : text(id);
+        if (!v) continue;
+        const value = v.trim();
+        const header = cols.evidenceHeaders[k];
+        share(`hdr|${value}`, s, i, 'correlation-header', value, header);
+        headerRefs.push({ slot: s, value, header, index: i });
+      }
     }
     if (cols.kind[i] !== 0 || cols.method[i] !== INVITE || cols.toTag[i] >= 0) continue;
     let caller = callerOfUri.get(cols.fromUri[i]);
     if (caller === undefined) {
-      const key = callerKey(cols.strings.text(cols.fromUri[i]));
+      const key = callerKey(text(cols.fromUri[i]));
       caller = key === null ? -1 : callerNumbers.get(key) ?? -1;
       if (key !== null && caller < 0) {
         caller = callerNames.push(key) - 1;
@@ -603,12 +651,7 @@ function linkByCaller(cols: MessageColumns, order: Int32Array, window: number): 
     for (let k = (list?.length ?? 0) - 3; k >= 0 && t - list![k + 2] <= window; k -= 3) {
       const prevSlot = list![k];
       if (prevSlot === s) continue;
-      const ra = find(prevSlot);
-      const rb = find(s);
-      if (ra !== rb) {
-        parent[Math.max(ra, rb)] = Math.min(ra, rb);
-        links.push({ a: prevSlot, b: s, value: `caller ${callerNames[caller]} via ${srcIp}`, messages: [list![k + 1], i] });
-      }
+      union(prevSlot, s, 'uri-timing', `caller ${callerNames[caller]} via ${srcIp}`, list![k + 1], i);
       break;
     }
     const key = caller * 65536 + addressNumber(cols.endpoints[cols.dst[i]].ip);
@@ -616,8 +659,13 @@ function linkByCaller(cols: MessageColumns, order: Int32Array, window: number): 
     if (sent) sent.push(s, i, t);
     else sentTo.set(key, [s, i, t]);
   }
+  // A correlation header whose value is another leg's Call-ID (the usual X-Call-ID use).
+  for (const ref of headerRefs) {
+    const other = slotOf.get(cols.strings.internString(ref.value));
+    if (other >= 0 && other !== ref.slot) union(other, ref.slot, 'correlation-header', ref.value, firstMessage[other], ref.index, ref.header);
+  }
   if (links.length === 0) return [];
-  const text = (slot: number): string => cols.strings.text(slotCall[slot]);
+  const callText = (slot: number): string => text(slotCall[slot]);
   const byRoot = new Map<number, { callIds: string[]; links: LegLink[] }>();
   const groups: { callIds: string[]; links: LegLink[] }[] = [];
   for (let s = 0; s < slotCall.length; s++) {
@@ -628,10 +676,12 @@ function linkByCaller(cols: MessageColumns, order: Int32Array, window: number): 
       byRoot.set(r, g);
       groups.push(g);
     }
-    g.callIds.push(text(s));
+    g.callIds.push(callText(s));
   }
   for (const l of links) {
-    byRoot.get(find(l.a))!.links.push({ callIds: [text(l.a), text(l.b)], evidence: 'uri-timing', value: l.value, messages: l.messages });
+    const link: LegLink = { callIds: [callText(l.a), callText(l.b)], evidence: l.evidence, value: l.value, messages: l.messages };
+    if (l.header) link.header = l.header;
+    byRoot.get(find(l.a))!.links.push(link);
   }
   return groups.filter((g) => g.callIds.length > 1);
 }

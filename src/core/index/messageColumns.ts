@@ -18,7 +18,8 @@ export class MessageColumns {
   private readonly endpointIds = new Map<number, number>();
 
   /** `expectedMessages` sizes the columns up front (a capture's size / 400 bytes is a fair guess). */
-  constructor(expectedMessages = INITIAL) {
+  constructor(expectedMessages = INITIAL, evidenceHeaders: readonly string[] = []) {
+    this.evidenceHeaders = evidenceHeaders;
     const n = Math.max(INITIAL, Math.ceil(expectedMessages));
     this.capacity = n;
     this.strings = new ByteStringTable(n);
@@ -28,6 +29,7 @@ export class MessageColumns {
     this.callId = new Int32Array(n); this.cseq = new Int32Array(n); this.fromUri = new Int32Array(n); this.fromTag = new Int32Array(n);
     this.toUri = new Int32Array(n); this.toTag = new Int32Array(n); this.topBranch = new Int32Array(n); this.topSentBy = new Int32Array(n);
     this.bottomBranch = new Int32Array(n); this.bottomSentBy = new Int32Array(n);
+    this.evidenceFirst = new Int32Array(n);
   }
 
   frame: Int32Array;
@@ -51,6 +53,53 @@ export class MessageColumns {
   topSentBy: Int32Array;
   bottomBranch: Int32Array;
   bottomSentBy: Int32Array;
+
+  /**
+   * B2BUA leg evidence (callLegs.ts): for a message i, entries evidenceFirst[i] - 1, then evidenceNext[...] - 1 …
+   * (0 ends the list), each a header number (into evidenceHeaders) and the interned first value of that header.
+   */
+  readonly evidenceHeaders: readonly string[];
+  evidenceFirst: Int32Array;
+  private evidenceHeader: Int32Array = new Int32Array(64);
+  private evidenceValue: Int32Array = new Int32Array(64);
+  private evidenceNext: Int32Array = new Int32Array(64);
+  private evidenceCount = 0;
+
+  addEvidence(message: number, header: number, value: number): void {
+    if (this.evidenceCount === this.evidenceHeader.length) {
+      const grow = (a: Int32Array): Int32Array => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.evidenceHeader = grow(this.evidenceHeader);
+      this.evidenceValue = grow(this.evidenceValue);
+      this.evidenceNext = grow(this.evidenceNext);
+    }
+    const e = this.evidenceCount++;
+    this.evidenceHeader[e] = header;
+    this.evidenceValue[e] = value;
+    // Appended at the end of the message's list, so its headers stay in the order they were written.
+    let last = this.evidenceFirst[message] - 1;
+    if (last < 0) this.evidenceFirst[message] = e + 1;
+    else {
+      while (this.evidenceNext[last] > 0) last = this.evidenceNext[last] - 1;
+      this.evidenceNext[last] = e + 1;
+    }
+  }
+
+  /** The first value (string id) of evidence header `header` in message i, or -1. */
+  evidenceOf(message: number, header: number): number {
+    for (let e = this.evidenceFirst[message] - 1; e >= 0; e = this.evidenceNext[e] - 1) {
+      if (this.evidenceHeader[e] === header) return this.evidenceValue[e];
+    }
+    return -1;
+  }
+
+  /** True when message i carries any evidence header. */
+  hasEvidence(message: number): boolean {
+    return this.evidenceFirst[message] > 0;
+  }
 
   /** Appends a row (every column zero); returns its index. */
   add(): number {
@@ -87,6 +136,7 @@ export class MessageColumns {
     this.fromUri = grow(this.fromUri); this.fromTag = grow(this.fromTag); this.toUri = grow(this.toUri); this.toTag = grow(this.toTag);
     this.topBranch = grow(this.topBranch); this.topSentBy = grow(this.topSentBy);
     this.bottomBranch = grow(this.bottomBranch); this.bottomSentBy = grow(this.bottomSentBy);
+    this.evidenceFirst = grow(this.evidenceFirst);
     this.capacity = n;
   }
 }

@@ -15,7 +15,7 @@ import { VXLAN_DEFAULT_PORTS } from '../net/vxlan';
 const TUNNEL_PORTS = new Set([...HEP_DEFAULT_PORTS, ...VXLAN_DEFAULT_PORTS, ...GTPU_DEFAULT_PORTS]);
 import { MAX_RECORD_BYTES } from '../pcap/limits';
 import { MessageColumns } from './messageColumns';
-import { HeaderNames, scanPlainSip, type PlainScanOptions } from './plainSipScan';
+import { evidenceHeaderNames, HeaderNames, scanPlainSip, type PlainScanOptions } from './plainSipScan';
 
 export type PlainIndexOutcome =
   | { plain: true; format: 'pcap' | 'pcapng'; packets: number; columns: MessageColumns }
@@ -66,8 +66,9 @@ export class PlainCaptureIndexer {
   private interfaces: Interface[] = [];
 
   constructor(options: PlainIndexOptions) {
-    this.names = new HeaderNames(options.refusedHeaders);
-    this.columns = new MessageColumns(options.expectedMessages);
+    const evidence = evidenceHeaderNames(options.correlationHeaders);
+    this.names = new HeaderNames(evidence);
+    this.columns = new MessageColumns(options.expectedMessages, evidence);
   }
 
   /** Feeds the next chunk; false once the capture is known not to be plain (the rest need not be read). */

@@ -35,7 +35,8 @@ const DIGIT = table('', [[0x30, 0x39]]);
 const UPPER = table('', [[0x41, 0x5a]]);
 const LABEL = table('-', ALNUM);
 
-const enum Header { Other, CallId, CSeq, From, To, Via, Contact, ContentLength, ContentType, MaxForwards, Date, Refused }
+const enum Header { Other, CallId, CSeq, From, To, Via, Contact, ContentLength, ContentType, MaxForwards, Date, Evidence }
+/** Evidence headers are numbered from here: Header.Evidence + k is MessageColumns.evidenceHeaders[k]. */
 
 /** Canonical names the fast path tells apart. */
 const NAMED: Array<[string, Header]> = [
@@ -48,23 +49,28 @@ const COMPACT: Record<string, Header> = { i: Header.CallId, f: Header.From, t: H
 const MAGIC_COOKIE = [0x7a, 0x39, 0x68, 0x47, 0x34, 0x62, 0x4b]; // z9hG4bK
 
 export interface PlainScanOptions {
-  /** Lower-case header names whose presence needs the full correlation (RFC 7989 Session-ID, P-Charging-Vector, X-CID ...). */
-  refusedHeaders: readonly string[];
+  /** Configured B2BUA correlation headers (lower case, callLegs' DEFAULT_CORRELATION_HEADERS and the user's). */
+  correlationHeaders: readonly string[];
+}
+
+/** Headers whose first value each message keeps for linking B2BUA legs (callLegs.ts): Session-ID, P-Charging-Vector, then the configured ones. */
+export function evidenceHeaderNames(correlationHeaders: readonly string[]): string[] {
+  return ['session-id', 'p-charging-vector', ...correlationHeaders.map((h) => h.toLowerCase())];
 }
 
 /** Compiled header-name lookup, by length. */
 export class HeaderNames {
-  private readonly byLength = new Map<number, Array<[string, Header]>>();
-  constructor(refused: readonly string[]) {
+  private readonly byLength = new Map<number, Array<[string, number]>>();
+  constructor(evidence: readonly string[]) {
     for (const [name, h] of NAMED) this.add(name, h);
-    for (const name of refused) this.add(name.toLowerCase(), Header.Refused);
+    evidence.forEach((name, k) => this.add(name, Header.Evidence + k));
   }
-  private add(name: string, h: Header): void {
+  private add(name: string, h: number): void {
     let list = this.byLength.get(name.length);
     if (!list) this.byLength.set(name.length, (list = []));
     if (!list.some(([n]) => n === name)) list.push([name, h]);
   }
-  lookup(b: Uint8Array, s: number, e: number): Header {
+  lookup(b: Uint8Array, s: number, e: number): number {
     const n = e - s;
     if (n === 1) {
       const c = String.fromCharCode(b[s] | 0x20);
@@ -301,6 +307,8 @@ function digits(b: Uint8Array, s: number, e: number, max: number): number {
 
 const SINGLE = (1 << Header.CallId) | (1 << Header.CSeq) | (1 << Header.From) | (1 << Header.To) | (1 << Header.MaxForwards) | (1 << Header.ContentLength) | (1 << Header.ContentType);
 const nameAddr = new Int32Array(4);
+/** Evidence of the message being scanned: header number, value id, … */
+const evidence: number[] = [];
 const via = new Int32Array(4);
 
 /**
@@ -355,6 +363,7 @@ export function scanPlainSip(b: Uint8Array, start: number, end: number, cols: Me
   let callId = -1, cseq = -1, cseqMethod = -1, fromUri = -1, fromTag = -1, toUri = -1, toTag = -1;
   let topBranch = -1, topSentBy = -1, bottomBranch = -1, bottomSentBy = -1, vias = 0;
   let contentLength = -1;
+  evidence.length = 0;
   p = cr + 2;
   for (;;) {
     // One pass finds the line's end and checks that it is printable ASCII (no HT, no UTF-8: those go to the full parser).
@@ -374,15 +383,21 @@ export function scanPlainSip(b: Uint8Array, start: number, end: number, cols: Me
     while (vs < cr && b[vs] === SP) vs++;
     let ve = cr;
     while (ve > vs && b[ve - 1] === SP) ve--;
-    if (SINGLE & (1 << h)) {
-      if (seen & (1 << h)) return 'repeated header';
+    if (h < Header.Evidence) {
+      if ((SINGLE & (1 << h)) && (seen & (1 << h))) return 'repeated header';
+      seen |= 1 << h;
     }
-    seen |= 1 << h;
     switch (h) {
       case Header.Other:
         break;
-      case Header.Refused:
-        return 'header the index does not keep';
+      default: {
+        // B2BUA leg evidence: the first value of each such header (what headerValue reads), kept by its number.
+        const k = h - Header.Evidence;
+        let known = false;
+        for (let j = 0; j < evidence.length; j += 2) if (evidence[j] === k) known = true;
+        if (!known) evidence.push(k, strings.intern(b, vs, ve));
+        break;
+      }
       case Header.CallId:
         for (let i = vs; i < ve; i++) if (b[i] === SP) return 'Call-ID';
         if (ve === vs) return 'Call-ID';
@@ -494,5 +509,6 @@ export function scanPlainSip(b: Uint8Array, start: number, end: number, cols: Me
   cols.topSentBy[i] = topSentBy;
   cols.bottomBranch[i] = bottomBranch;
   cols.bottomSentBy[i] = bottomSentBy;
+  for (let k = 0; k < evidence.length; k += 2) cols.addEvidence(i, evidence[k], evidence[k + 1]);
   return null;
 }

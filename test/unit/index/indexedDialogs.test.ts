@@ -12,18 +12,18 @@ import { buildDialogsReport } from '../../../src/core/report/dialogsReport';
 import { PlainCaptureIndexer } from '../../../src/core/index/plainCaptureIndex';
 import { dialogsReportFromIndex } from '../../../src/core/index/indexedDialogs';
 import { MessageColumns } from '../../../src/core/index/messageColumns';
-import { HeaderNames, scanPlainSip } from '../../../src/core/index/plainSipScan';
+import { evidenceHeaderNames, HeaderNames, scanPlainSip } from '../../../src/core/index/plainSipScan';
 import { parseSipMessage } from '../../../src/core/sip/parseSipMessage';
 import { corpusCaptures, corpusDir, filesUnder, repoCaptures, repoRoot } from '../../support/paths';
 
-const REFUSED = ['session-id', 'p-charging-vector', ...DEFAULT_CORRELATION_HEADERS];
+const CORRELATION_HEADERS = DEFAULT_CORRELATION_HEADERS;
 
 function* chunks(bytes: Uint8Array, size: number): Generator<Uint8Array> {
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
 }
 
 function indexFile(bytes: Uint8Array, chunkSize: number) {
-  const indexer = new PlainCaptureIndexer({ refusedHeaders: REFUSED });
+  const indexer = new PlainCaptureIndexer({ correlationHeaders: CORRELATION_HEADERS });
   for (const c of chunks(bytes, chunkSize)) if (!indexer.push(c)) break;
   return indexer.end();
 }
@@ -55,6 +55,7 @@ test('the index accepts the load-test captures, and its dialogs report equals th
 
 test('on every capture of the repo and the public corpus: accepted ⇒ the same report as the full pipeline; refused ⇒ a reason', () => {
   let accepted = 0;
+  const evidence = new Set<string>();
   for (const path of captures) {
     const bytes = new Uint8Array(readFileSync(path));
     const outcome = indexFile(bytes, 65536);
@@ -66,8 +67,12 @@ test('on every capture of the repo and the public corpus: accepted ⇒ the same 
     const full = readCapture(chunks(bytes, 1 << 20));
     assert.deepEqual(full.findings, [], `${path}: the index accepted a capture the full reader has findings for`);
     const expected = buildDialogsReport({ path, format: full.format!, packets: full.packets }, correlate(full.messages), []);
-    assert.deepEqual(dialogsReportFromIndex({ path, format: outcome.format, packets: outcome.packets }, outcome.columns), expected, path);
+    const actual = dialogsReportFromIndex({ path, format: outcome.format, packets: outcome.packets }, outcome.columns);
+    assert.deepEqual(actual, expected, path);
+    for (const call of actual.calls) for (const link of call.links) evidence.add(link.evidence);
   }
+  // The B2BUA captures (test/captures/correlation) link legs by every kind of evidence, on the index too.
+  assert.deepEqual([...evidence].sort(), ['correlation-header', 'icid-value', 'session-id', 'uri-timing']);
   // Ours, and public captures of other tools (PcapPlusPlus, pkts, suricata-verify, sip3 ...).
   assert.ok(accepted >= 10, `captures accepted: ${accepted}`);
 });
@@ -85,7 +90,7 @@ function allMessageBytes(): { where: string; bytes: Uint8Array }[] {
 }
 
 test('every message the fast scanner accepts is read by the full parser with no issue and the same keys', () => {
-  const names = new HeaderNames(REFUSED);
+  const names = new HeaderNames(evidenceHeaderNames(CORRELATION_HEADERS));
   let accepted = 0;
   let refused = 0;
   for (const { where, bytes } of allMessageBytes()) {
@@ -120,7 +125,7 @@ test('every message the fast scanner accepts is read by the full parser with no 
   assert.ok(refused > 100, `refused ${refused}`);
 });
 
-test('what the index refuses, it names: subscriptions, TCP, B2BUA evidence headers, captured duplicates', () => {
+test('what the index refuses, it names: subscriptions, TCP, IPv6', () => {
   const reason = (rel: string) => {
     const outcome = indexFile(new Uint8Array(readFileSync(join(repoRoot, rel))), 1 << 20);
     assert.equal(outcome.plain, false, rel);
@@ -128,7 +133,6 @@ test('what the index refuses, it names: subscriptions, TCP, B2BUA evidence heade
   };
   assert.match(reason('test/captures/correlation/refer-target-dialog.pcap'), /^frame \d+: not a plain SIP message \(subscription method\)$/);
   assert.match(reason('test/captures/replication-tcp.pcap'), /^frame 1: not UDP/);
-  assert.match(reason('test/captures/correlation/b2bua-session-id.pcap'), /^frame 1: not a plain SIP message \(header the index does not keep\)$/);
   assert.match(reason('test/captures/replication-ipv6.pcap'), /^frame 1: not IPv4/);
 });
 
