@@ -10,12 +10,14 @@ import { checkSipStartLine, findSipStartLine } from '../sip/startLine';
 import { GTPU_DEFAULT_PORTS } from '../net/gtpu';
 import { hasHep3Magic, HEP_DEFAULT_PORTS } from '../net/hep';
 import { VXLAN_DEFAULT_PORTS } from '../net/vxlan';
+import { MAX_RECORD_BYTES } from '../pcap/limits';
+import { PCAP_MAGICS } from '../pcap/pcapReader';
+import { SKIPPED_BLOCKS } from '../pcap/pcapngReader';
+import { MessageColumns } from './messageColumns';
+import { evidenceHeaderNames, HeaderNames, scanPlainSip, type PlainScanOptions } from './plainSipScan';
 
 /** Ports where the full decoder looks for a tunnel inside UDP (packetDecoder: HEPv1/v2, VXLAN, GTP-U). */
 const TUNNEL_PORTS = new Set([...HEP_DEFAULT_PORTS, ...VXLAN_DEFAULT_PORTS, ...GTPU_DEFAULT_PORTS]);
-import { MAX_RECORD_BYTES } from '../pcap/limits';
-import { MessageColumns } from './messageColumns';
-import { evidenceHeaderNames, HeaderNames, scanPlainSip, type PlainScanOptions } from './plainSipScan';
 
 export type PlainIndexOutcome =
   | { plain: true; format: 'pcap' | 'pcapng'; packets: number; columns: MessageColumns }
@@ -24,8 +26,6 @@ export type PlainIndexOutcome =
 const PCAPNG_SHB = 0x0a0d0d0a;
 const PCAPNG_IDB = 1;
 const PCAPNG_EPB = 6;
-/** Blocks the full reader skips without a finding: NRB, ISB, systemd journal, DSB, custom (pcapngReader). */
-const PCAPNG_SKIPPED = new Set([0x4, 0x5, 0x9, 0xa, 0xbad, 0x40000bad]);
 const LINKTYPE_ETHERNET = 1;
 const LINKTYPE_LINUX_SLL = 113;
 
@@ -135,9 +135,8 @@ export class PlainCaptureIndexer {
       if (b.length < 24) return 0;
       const le = this.u32(b, 0, true);
       const be = this.u32(b, 0, false);
-      const magics = [0xa1b2c3d4, 0xa1b23c4d, 0xa1b2cd34];
-      if (magics.includes(le)) this.little = true;
-      else if (magics.includes(be)) this.little = false;
+      if (PCAP_MAGICS.includes(le)) this.little = true;
+      else if (PCAP_MAGICS.includes(be)) this.little = false;
       else return this.stop('not a pcap or pcapng file');
       const magic = this.little ? le : be;
       this.nanos = magic === 0xa1b23c4d;
@@ -191,7 +190,7 @@ export class PlainCaptureIndexer {
         if (this.u32(b, p + 24) !== capLen) return this.stop('a packet cut by the snaplen');
         const time = (this.u32(b, p + 12) * 4294967296 + this.u32(b, p + 16)) / iface.unitsPerSecond + iface.offsetSeconds;
         if (!this.packet(b, p + 28, p + 28 + capLen, iface.linkType, time)) return 0;
-      } else if (!PCAPNG_SKIPPED.has(type)) {
+      } else if (!SKIPPED_BLOCKS.has(type)) {
         return this.stop(`a pcapng block of type 0x${type.toString(16)}`);
       }
       p += length;

@@ -15,7 +15,7 @@ const SPB = 0x00000003;
 const EPB = 0x00000006;
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 /** Blocks we know and deliberately skip: NRB, ISB, systemd journal export, DSB, custom blocks. */
-const SKIPPED_BLOCKS = new Set([0x4, 0x5, 0x9, 0xa, 0xbad, 0x40000bad]);
+export const SKIPPED_BLOCKS: ReadonlySet<number> = new Set([0x4, 0x5, 0x9, 0xa, 0xbad, 0x40000bad]);
 /** Smallest total length of each block type we read: its fixed fields plus the two length words (pcapng §4). */
 const MIN_BLOCK_LENGTH = new Map([[SHB, 28], [IDB, 20], [PB, 32], [SPB, 16], [EPB, 32]]);
 const OPT_IF_TSRESOL = 9;
