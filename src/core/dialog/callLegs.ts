@@ -33,13 +33,13 @@ export interface LegOptions {
 
 export const DEFAULT_CORRELATION_HEADERS = ['x-call-id', 'x-cid', 'x-orig-call-id'];
 /** RFC 7989 §5: the null UUID says "unknown"; it links nothing. */
-export const NULL_UUID = '00000000000000000000000000000000';
+const NULL_UUID = '00000000000000000000000000000000';
 
 /**
  * The calling party as legs show it: a telephone number by its last 9 digits (national/international forms differ), else
  * the user part. An anonymous From (RFC 3323 §4.1.1.3, RFC 3261 §8.1.1.3 `anonymous.invalid`) names nobody, so it links nothing.
  */
-export function callerKey(uri: string | null): string | null {
+function callerKey(uri: string | null): string | null {
   if (!uri) return null;
   const { user, host } = parseUriParts(uri);
   if (!user || host.endsWith('anonymous.invalid') || user.toLowerCase() === 'anonymous') return null;
@@ -52,115 +52,179 @@ export function callerKey(uri: string | null): string | null {
 
 export function linkCallLegs(messages: readonly SipMessage[], order: readonly number[], options: LegOptions = {}): { calls: CallGroup[]; callOf: Map<string, number> } {
   const headers = (options.correlationHeaders ?? DEFAULT_CORRELATION_HEADERS).map((h) => h.toLowerCase());
-  const window = options.uriTimingWindow ?? 2;
-  const callIds: string[] = [];
-  const slot = new Map<string, number>();
-  const parent: number[] = [];
-  const firstMessage: number[] = [];
-  const links: LegLink[] = [];
-  const find = (x: number): number => {
-    while (parent[x] !== x) {
-      parent[x] = parent[parent[x]];
-      x = parent[x];
-    }
-    return x;
-  };
-  const union = (a: number, b: number, evidence: LegEvidence, value: string, ma: number, mb: number, header?: string): void => {
-    const ra = find(a);
-    const rb = find(b);
-    if (ra === rb) return;
-    parent[Math.max(ra, rb)] = Math.min(ra, rb);
-    const link: LegLink = { callIds: [callIds[a], callIds[b]], evidence, value, messages: [ma, mb] };
-    if (header) link.header = header;
-    links.push(link);
-  };
-  const slotOf = (callId: string, index: number): number => {
-    let s = slot.get(callId);
-    if (s === undefined) {
-      s = callIds.length;
-      slot.set(callId, s);
-      callIds.push(callId);
-      parent.push(s);
-      firstMessage.push(index);
-    }
-    return s;
-  };
-
-  const seen = new Map<string, { slot: number; index: number }>();
-  const share = (key: string, s: number, index: number, evidence: LegEvidence, value: string, header?: string): void => {
-    const prev = seen.get(key);
-    if (!prev) seen.set(key, { slot: s, index });
-    else if (prev.slot !== s) union(prev.slot, s, evidence, value, prev.index, index, header);
-  };
-  const headerRefs: { slot: number; value: string; header: string; index: number }[] = [];
-  const invitesByUsers = new Map<string, { slot: number; index: number; time: number }[]>();
-
+  const linker = new LegLinker<string>(headers, options.uriTimingWindow ?? 2, (callId) => callId);
   for (const index of order) {
     const msg = messages[index];
     if (!msg.callId) continue;
-    const s = slotOf(msg.callId, index);
-    const sid = headerValue(msg, 'session-id');
+    const s = linker.message(msg.callId, index);
+    linker.evidence(s, index, headerValue(msg, 'session-id'), headerValue(msg, 'p-charging-vector'), (h) => headerValue(msg, h));
+    if (msg.kind === 'request' && msg.method === 'INVITE' && !msg.to?.tag && msg.time !== null) {
+      linker.invite(s, index, msg.from?.uri ?? null, msg.time, msg.src?.ip ?? null, msg.dst?.ip ?? null);
+    }
+  }
+  const calls = linker.groups(false);
+  const callOf = new Map<string, number>();
+  for (const g of calls) for (const callId of g.callIds) callOf.set(callId, g.id);
+  return { calls, callOf };
+}
+
+/**
+ * The linking of one trace's legs, fed message by message in time order: by linkCallLegs from message objects,
+ * and by the compact index from its columns (calls identified there by string ids, decoded only for the output).
+ */
+export class LegLinker<Call> {
+  private readonly slotOf = new Map<Call, number>();
+  private readonly slotCall: Call[] = [];
+  private readonly firstMessage: number[] = [];
+  private readonly parent: number[] = [];
+  private readonly links: { a: number; b: number; evidence: LegEvidence; value: string; messages: [number, number]; header?: string }[] = [];
+  private readonly seen = new Map<string, { slot: number; index: number }>();
+  private readonly headerRefs: { slot: number; value: string; header: string; index: number }[] = [];
+  // Callers (by From URI) and addresses are numbered; INVITEs sent by a caller to an address are kept as flat
+  // [slot, message, time] triples, so an INVITE costs no string and no object.
+  private readonly callerOfUri = new Map<string, number>();
+  private readonly callerNames: string[] = [];
+  private readonly callerNumbers = new Map<string, number>();
+  private readonly addressNumbers = new Map<string, number>();
+  private readonly sentTo = new Map<number, number[]>();
+
+  /** `headers`: the correlation headers, lower case; `callText`: a call's Call-ID as printed. */
+  constructor(private readonly headers: readonly string[], private readonly window: number, private readonly callText: (call: Call) => string) {}
+
+  /** The slot of message `index`'s call (a new one on its first message). */
+  message(call: Call, index: number): number {
+    let s = this.slotOf.get(call);
+    if (s === undefined) {
+      s = this.slotCall.length;
+      this.slotOf.set(call, s);
+      this.slotCall.push(call);
+      this.parent.push(s);
+      this.firstMessage.push(index);
+    }
+    return s;
+  }
+
+  /** The message's Session-ID and P-Charging-Vector values and its correlation headers' values (first of each). */
+  evidence(s: number, index: number, sid: string | null, pcv: string | null, header: (name: string) => string | null): void {
     if (sid) {
       // RFC 7989 §6: both legs of a B2BUA carry the same pair of UUIDs (possibly swapped); the null UUID means "unknown".
       const { value, params } = valueAndParams(sid);
       for (const u of [value, params['remote'] ?? '']) {
         const uuid = u.toLowerCase();
-        if (uuid && uuid !== NULL_UUID) share(`sid|${uuid}`, s, index, 'session-id', uuid);
+        if (uuid && uuid !== NULL_UUID) this.share(`sid|${uuid}`, s, index, 'session-id', uuid);
       }
     }
-    const pcv = headerValue(msg, 'p-charging-vector');
     if (pcv) {
       const icid = parseParams(pcv)['icid-value'];
-      if (icid) share(`icid|${icid}`, s, index, 'icid-value', icid);
+      if (icid) this.share(`icid|${icid}`, s, index, 'icid-value', icid);
     }
-    for (const h of headers) {
-      const v = headerValue(msg, h);
+    for (const h of this.headers) {
+      const v = header(h);
       if (!v) continue;
       const value = v.trim();
-      share(`hdr|${value}`, s, index, 'correlation-header', value, h);
-      headerRefs.push({ slot: s, value, header: h, index });
+      this.share(`hdr|${value}`, s, index, 'correlation-header', value, h);
+      this.headerRefs.push({ slot: s, value, header: h, index });
     }
-    if (msg.kind === 'request' && msg.method === 'INVITE' && !msg.to?.tag && msg.time !== null) {
-      const caller = callerKey(msg.from?.uri ?? null);
-      if (caller) {
-        // A B2BUA's outgoing INVITE carries the same calling party, follows an incoming hop of the other leg within
-        // the window, and leaves from the address that incoming hop was sent to. INVITEs are indexed by caller and
-        // the address they were sent to, so only candidates that can match are visited (no scan of every caller's INVITE).
-        const list = msg.src ? invitesByUsers.get(`${caller}|${msg.src.ip}`) : undefined;
-        for (let i = (list?.length ?? 0) - 1; i >= 0 && msg.time - list![i].time <= window; i--) {
-          const prev = list![i];
-          if (prev.slot === s) continue;
-          union(prev.slot, s, 'uri-timing', `caller ${caller} via ${msg.src!.ip}`, prev.index, index);
-          break;
-        }
-        if (msg.dst) {
-          const key = `${caller}|${msg.dst.ip}`;
-          const sent = invitesByUsers.get(key);
-          if (sent) sent.push({ slot: s, index, time: msg.time });
-          else invitesByUsers.set(key, [{ slot: s, index, time: msg.time }]);
-        }
+  }
+
+  /** An out-of-dialog INVITE (no To tag) with a time. */
+  invite(s: number, index: number, fromUri: string | null, time: number, srcIp: string | null, dstIp: string | null): void {
+    const caller = this.callerOf(fromUri);
+    if (caller < 0) return;
+    // A B2BUA's outgoing INVITE carries the same calling party, follows an incoming hop of the other leg within
+    // the window, and leaves from the address that incoming hop was sent to. INVITEs are indexed by caller and
+    // the address they were sent to, so only candidates that can match are visited (no scan of every caller's INVITE).
+    const list = srcIp === null ? undefined : this.sentTo.get(caller * 65536 + this.addressNumber(srcIp));
+    for (let k = (list?.length ?? 0) - 3; k >= 0 && time - list![k + 2] <= this.window; k -= 3) {
+      const prevSlot = list![k];
+      if (prevSlot === s) continue;
+      this.union(prevSlot, s, 'uri-timing', `caller ${this.callerNames[caller]} via ${srcIp}`, list![k + 1], index);
+      break;
+    }
+    if (dstIp === null) return;
+    const key = caller * 65536 + this.addressNumber(dstIp);
+    const sent = this.sentTo.get(key);
+    if (sent) sent.push(s, index, time);
+    else this.sentTo.set(key, [s, index, time]);
+  }
+
+  /**
+   * The call groups, in order of first appearance, with the links found; `linkedOnly` leaves out the calls that
+   * nothing linked (and their Call-IDs are then never printed). `callOfText` finds a call by its Call-ID text, for
+   * correlation headers whose value is another leg's Call-ID.
+   */
+  groups(linkedOnly: boolean, callOfText: (text: string) => Call | undefined = (t) => t as unknown as Call): CallGroup[] {
+    // A correlation header whose value is another leg's Call-ID (the usual X-Call-ID use).
+    for (const ref of this.headerRefs) {
+      const call = callOfText(ref.value);
+      const other = call === undefined ? undefined : this.slotOf.get(call);
+      if (other !== undefined && other !== ref.slot) this.union(other, ref.slot, 'correlation-header', ref.value, this.firstMessage[other], ref.index, ref.header);
+    }
+    this.headerRefs.length = 0;
+    const linked = new Set<number>();
+    for (const l of this.links) linked.add(this.find(l.a));
+    const byRoot = new Map<number, CallGroup>();
+    const calls: CallGroup[] = [];
+    for (let s = 0; s < this.slotCall.length; s++) {
+      const r = this.find(s);
+      if (linkedOnly && !linked.has(r)) continue;
+      let g = byRoot.get(r);
+      if (!g) {
+        g = { id: calls.length, callIds: [], links: [] };
+        byRoot.set(r, g);
+        calls.push(g);
       }
+      g.callIds.push(this.callText(this.slotCall[s]));
     }
-  }
-  // A correlation header whose value is another leg's Call-ID (the usual X-Call-ID use).
-  for (const ref of headerRefs) {
-    const other = slot.get(ref.value);
-    if (other !== undefined && other !== ref.slot) union(other, ref.slot, 'correlation-header', ref.value, firstMessage[other], ref.index, ref.header);
-  }
-  const byRoot = new Map<number, CallGroup>();
-  const calls: CallGroup[] = [];
-  const callOf = new Map<string, number>();
-  for (let s = 0; s < callIds.length; s++) {
-    const r = find(s);
-    let g = byRoot.get(r);
-    if (!g) {
-      g = { id: calls.length, callIds: [], links: [] };
-      byRoot.set(r, g);
-      calls.push(g);
+    for (const l of this.links) {
+      const link: LegLink = { callIds: [this.callText(this.slotCall[l.a]), this.callText(this.slotCall[l.b])], evidence: l.evidence, value: l.value, messages: l.messages };
+      if (l.header) link.header = l.header;
+      byRoot.get(this.find(l.a))!.links.push(link);
     }
-    g.callIds.push(callIds[s]);
-    callOf.set(callIds[s], g.id);
+    return calls;
   }
-  for (const l of links) calls[callOf.get(l.callIds[0])!].links.push(l);
-  return { calls, callOf };
+
+  private find(x: number): number {
+    const parent = this.parent;
+    while (parent[x] !== x) {
+      parent[x] = parent[parent[x]];
+      x = parent[x];
+    }
+    return x;
+  }
+
+  private union(a: number, b: number, evidence: LegEvidence, value: string, ma: number, mb: number, header?: string): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra === rb) return;
+    this.parent[Math.max(ra, rb)] = Math.min(ra, rb);
+    this.links.push(header ? { a, b, evidence, value, messages: [ma, mb], header } : { a, b, evidence, value, messages: [ma, mb] });
+  }
+
+  private share(key: string, s: number, index: number, evidence: LegEvidence, value: string, header?: string): void {
+    const prev = this.seen.get(key);
+    if (!prev) this.seen.set(key, { slot: s, index });
+    else if (prev.slot !== s) this.union(prev.slot, s, evidence, value, prev.index, index, header);
+  }
+
+  private callerOf(fromUri: string | null): number {
+    if (fromUri === null) return -1;
+    let caller = this.callerOfUri.get(fromUri);
+    if (caller === undefined) {
+      const key = callerKey(fromUri);
+      caller = key === null ? -1 : this.callerNumbers.get(key) ?? -1;
+      if (key !== null && caller < 0) {
+        caller = this.callerNames.push(key) - 1;
+        this.callerNumbers.set(key, caller);
+      }
+      this.callerOfUri.set(fromUri, caller);
+    }
+    return caller;
+  }
+
+  private addressNumber(ip: string): number {
+    let k = this.addressNumbers.get(ip);
+    if (k === undefined) this.addressNumbers.set(ip, (k = this.addressNumbers.size));
+    return k;
+  }
 }

@@ -6,8 +6,7 @@
 // never reaches this file.
 import type { DialogsReport } from '../report/dialogsReport';
 import type { TraceInfo, TraceFinding } from '../report/checkReport';
-import { callerKey, NULL_UUID, type LegEvidence, type LegLink } from '../dialog/callLegs';
-import { parseParams, valueAndParams } from '../dialog/sipFields';
+import { LegLinker } from '../dialog/callLegs';
 import type { MessageColumns } from './messageColumns';
 import type { JsonOut } from '../report/prettyJsonBytes';
 import { IntMap } from './intMap';
@@ -548,140 +547,22 @@ export function dialogsReportFromIndex(trace: TraceInfo, cols: MessageColumns, o
   return { trace: x.trace, dialogs, calls: x.calls, refers: x.refers, folded: x.folded, findings: x.findings };
 }
 
-/**
- * B2BUA call legs (callLegs.ts): linked by RFC 7989 Session-ID, the IMS charging identifier, configured correlation
- * headers (values kept by the index for the messages that carry them), and caller plus timing. Call-IDs, callers
- * and addresses are numbers here; an INVITE costs no string and no object.
- */
+/** B2BUA call legs (callLegs.ts), the index feeding the same LegLinker with its columns; Call-IDs stay string ids. */
 function linkCallLegsOnIndex(cols: MessageColumns, order: Int32Array, window: number): DialogsReport['calls'] {
   const INVITE = cols.strings.internString('INVITE');
-  const n = order.length;
-  const slotOf = new IntMap(n >> 2);
-  const slotCall: number[] = [];
-  const firstMessage: number[] = [];
-  const parent: number[] = [];
-  const links: { a: number; b: number; evidence: LegEvidence; value: string; messages: [number, number]; header?: string }[] = [];
-  const find = (x: number): number => {
-    while (parent[x] !== x) {
-      parent[x] = parent[parent[x]];
-      x = parent[x];
-    }
-    return x;
-  };
-  const union = (a: number, b: number, evidence: LegEvidence, value: string, ma: number, mb: number, header?: string): void => {
-    const ra = find(a);
-    const rb = find(b);
-    if (ra === rb) return;
-    parent[Math.max(ra, rb)] = Math.min(ra, rb);
-    links.push(header ? { a, b, evidence, value, messages: [ma, mb], header } : { a, b, evidence, value, messages: [ma, mb] });
-  };
-  const seen = new Map<string, { slot: number; index: number }>();
-  const share = (key: string, s: number, index: number, evidence: LegEvidence, value: string, header?: string): void => {
-    const prev = seen.get(key);
-    if (!prev) seen.set(key, { slot: s, index });
-    else if (prev.slot !== s) union(prev.slot, s, evidence, value, prev.index, index, header);
-  };
-  const headerRefs: { slot: number; value: string; header: string; index: number }[] = [];
   const text = (id: number): string => cols.strings.text(id);
-  // Caller keys by From URI id, numbered; addresses numbered; INVITEs sent to (caller, address) as flat
-  // [slot, message, time] triples.
-  const callerOfUri = new Map<number, number>();
-  const callerNames: string[] = [];
-  const callerNumbers = new Map<string, number>();
-  const addressNumbers = new Map<string, number>();
-  const addressNumber = (ip: string): number => {
-    let k = addressNumbers.get(ip);
-    if (k === undefined) addressNumbers.set(ip, (k = addressNumbers.size));
-    return k;
+  const evidence = (i: number, k: number): string | null => {
+    const id = cols.evidenceOf(i, k);
+    return id < 0 ? null : text(id);
   };
-  const sentTo = new Map<number, number[]>();
-  for (let r = 0; r < n; r++) {
+  const linker = new LegLinker<number>(cols.evidenceHeaders.slice(2), window, text);
+  for (let r = 0; r < order.length; r++) {
     const i = order[r];
-    const call = cols.callId[i];
-    let s = slotOf.get(call);
-    if (s < 0) {
-      s = slotCall.length;
-      slotOf.set(call, s);
-      slotCall.push(call);
-      firstMessage.push(i);
-      parent.push(s);
+    const s = linker.message(cols.callId[i], i);
+    if (cols.hasEvidence(i)) linker.evidence(s, i, evidence(i, 0), evidence(i, 1), (h) => evidence(i, cols.evidenceHeaders.indexOf(h)));
+    if (cols.kind[i] === 0 && cols.method[i] === INVITE && cols.toTag[i] < 0) {
+      linker.invite(s, i, text(cols.fromUri[i]), cols.time[i], cols.endpoints[cols.src[i]].ip, cols.endpoints[cols.dst[i]].ip);
     }
-    if (cols.hasEvidence(i)) {
-      const sidId = cols.evidenceOf(i, 0);
-      const sid = sidId < 0 ? '' : text(sidId);
-      if (sid) {
-        // RFC 7989 §6: both legs carry the same pair of UUIDs (possibly swapped); the null UUID means "unknown".
-        const { value, params } = valueAndParams(sid);
-        for (const u of [value, params['remote'] ?? '']) {
-          const uuid = u.toLowerCase();
-          if (uuid && uuid !== NULL_UUID) share(`sid|${uuid}`, s, i, 'session-id', uuid);
-        }
-      }
-      const pcvId = cols.evidenceOf(i, 1);
-      const pcv = pcvId < 0 ? '' : text(pcvId);
-      if (pcv) {
-        const icid = parseParams(pcv)['icid-value'];
-        if (icid) share(`icid|${icid}`, s, i, 'icid-value', icid);
-      }
-      for (let k = 2; k < cols.evidenceHeaders.length; k++) {
-        const id = cols.evidenceOf(i, k);
-        const v = id < 0 ? '' : text(id);
-        if (!v) continue;
-        const value = v.trim();
-        const header = cols.evidenceHeaders[k];
-        share(`hdr|${value}`, s, i, 'correlation-header', value, header);
-        headerRefs.push({ slot: s, value, header, index: i });
-      }
-    }
-    if (cols.kind[i] !== 0 || cols.method[i] !== INVITE || cols.toTag[i] >= 0) continue;
-    let caller = callerOfUri.get(cols.fromUri[i]);
-    if (caller === undefined) {
-      const key = callerKey(text(cols.fromUri[i]));
-      caller = key === null ? -1 : callerNumbers.get(key) ?? -1;
-      if (key !== null && caller < 0) {
-        caller = callerNames.push(key) - 1;
-        callerNumbers.set(key, caller);
-      }
-      callerOfUri.set(cols.fromUri[i], caller);
-    }
-    if (caller < 0) continue;
-    const t = cols.time[i];
-    const srcIp = cols.endpoints[cols.src[i]].ip;
-    const list = sentTo.get(caller * 65536 + addressNumber(srcIp));
-    for (let k = (list?.length ?? 0) - 3; k >= 0 && t - list![k + 2] <= window; k -= 3) {
-      const prevSlot = list![k];
-      if (prevSlot === s) continue;
-      union(prevSlot, s, 'uri-timing', `caller ${callerNames[caller]} via ${srcIp}`, list![k + 1], i);
-      break;
-    }
-    const key = caller * 65536 + addressNumber(cols.endpoints[cols.dst[i]].ip);
-    const sent = sentTo.get(key);
-    if (sent) sent.push(s, i, t);
-    else sentTo.set(key, [s, i, t]);
   }
-  // A correlation header whose value is another leg's Call-ID (the usual X-Call-ID use).
-  for (const ref of headerRefs) {
-    const other = slotOf.get(cols.strings.internString(ref.value));
-    if (other >= 0 && other !== ref.slot) union(other, ref.slot, 'correlation-header', ref.value, firstMessage[other], ref.index, ref.header);
-  }
-  if (links.length === 0) return [];
-  const callText = (slot: number): string => text(slotCall[slot]);
-  const byRoot = new Map<number, { callIds: string[]; links: LegLink[] }>();
-  const groups: { callIds: string[]; links: LegLink[] }[] = [];
-  for (let s = 0; s < slotCall.length; s++) {
-    const r = find(s);
-    let g = byRoot.get(r);
-    if (!g) {
-      g = { callIds: [], links: [] };
-      byRoot.set(r, g);
-      groups.push(g);
-    }
-    g.callIds.push(callText(s));
-  }
-  for (const l of links) {
-    const link: LegLink = { callIds: [callText(l.a), callText(l.b)], evidence: l.evidence, value: l.value, messages: l.messages };
-    if (l.header) link.header = l.header;
-    byRoot.get(find(l.a))!.links.push(link);
-  }
-  return groups.filter((g) => g.callIds.length > 1);
+  return linker.groups(true, (callId) => cols.strings.internString(callId)).map((g) => ({ callIds: g.callIds, links: g.links }));
 }
