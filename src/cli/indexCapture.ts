@@ -1,26 +1,27 @@
 // The fast path of `dialogs` and `check` for big captures: the file streamed once into the compact message index
 // (src/core/index), without the full pipeline's message objects. Null when the file is not a capture the index
 // accepts; the caller then reads it with the full pipeline (the reason is printed when SIPTRAIL_DEBUG is set).
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { sniffCaptureFormat } from '../core/pcap/captureReader';
+import { closeSync, readSync } from 'node:fs';
+import { openTraceFile } from './loadTrace';
 import { PlainCaptureIndexer, type PlainIndexOutcome } from '../core/index/plainCaptureIndex';
 import { terminalProgress } from './progress';
 
 const READ_BYTES = 1 << 20;
 
 export function indexCapture(path: string, correlationHeaders: readonly string[]): Extract<PlainIndexOutcome, { plain: true }> | null {
-  let fd: number;
-  let size: number;
+  let opened: ReturnType<typeof openTraceFile>;
   try {
-    size = statSync(path).size;
-    fd = openSync(path, 'r');
+    opened = openTraceFile(path);
   } catch {
     return null; // the full pipeline reports the unreadable file
   }
+  const { fd, size } = opened;
+  if (opened.captureFormat === null) {
+    closeSync(fd);
+    return null;
+  }
   const progress = terminalProgress(path);
   try {
-    const head = new Uint8Array(4);
-    if (readSync(fd, head, 0, 4, 0) !== 4 || sniffCaptureFormat(head) === null) return null;
     const indexer = new PlainCaptureIndexer({ correlationHeaders, expectedMessages: size / 400 });
     // One read buffer for the whole file: the bytes of a record cut by a read move to its front.
     let buffer = new Uint8Array(READ_BYTES);

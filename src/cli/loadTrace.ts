@@ -2,7 +2,7 @@
 // to the core reader that fits its content: pcap/pcapng by magic number, anything else as a text trace.
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { readCapture } from '../core/capture/readCapture';
-import { sniffCaptureFormat } from '../core/pcap/captureReader';
+import { sniffCaptureFormat, type CaptureFormat } from '../core/pcap/captureReader';
 import type { SipMessage } from '../core/model/sipMessage';
 import type { TextDialect } from '../core/trace/readTextTrace';
 import { createTextTraceSession } from '../core/trace/textTraceSession';
@@ -12,18 +12,31 @@ import { terminalProgress } from './progress';
 
 const CHUNK_BYTES = 1 << 20;
 
-export async function loadTraceFile(path: string, opts: { dialect?: string; onProgress?: (bytes: number, total: number) => void }): Promise<LoadedTrace> {
-  let fd: number;
-  let size: number;
+/**
+ * The file opened for reading, with its size and the capture format its first bytes name (null: not a pcap/pcapng
+ * capture). Throws what node:fs throws when it cannot be opened or read; the caller closes `fd`.
+ */
+export function openTraceFile(path: string): { fd: number; size: number; captureFormat: CaptureFormat | null } {
+  const size = statSync(path).size;
+  const fd = openSync(path, 'r');
   try {
-    size = statSync(path).size;
-    fd = openSync(path, 'r');
+    const head = new Uint8Array(4);
+    return { fd, size, captureFormat: readSync(fd, head, 0, 4, 0) === 4 ? sniffCaptureFormat(head) : null };
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+}
+
+export async function loadTraceFile(path: string, opts: { dialect?: string; onProgress?: (bytes: number, total: number) => void }): Promise<LoadedTrace> {
+  let opened: ReturnType<typeof openTraceFile>;
+  try {
+    opened = openTraceFile(path);
   } catch (e) {
     throw new TraceInputError(`${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
+  const { fd, size, captureFormat } = opened;
   try {
-    const head = new Uint8Array(4);
-    const captureFormat = readSync(fd, head, 0, 4, 0) === 4 ? sniffCaptureFormat(head) : null;
     if (captureFormat && !opts.dialect) {
       const progress = opts.onProgress ? null : terminalProgress(path);
       let result;

@@ -3,15 +3,14 @@
 // the trace is (issue 8: a 2 GB capture, a 1 GB log). The order is the one readCapture's orderByFrame gives, kept by
 // a bounded reorder buffer: messages held back by TCP or IP-fragment reassembly come out a few messages late. Text
 // messages arrive in order with their final indexes, so the buffer passes them through.
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { createCaptureSession } from '../core/capture/readCapture';
 import { createTextTraceSession } from '../core/trace/textTraceSession';
 import type { TextDialect } from '../core/trace/readTextTrace';
 import { TraceInputError } from './cliDeps';
-import { sniffCaptureFormat } from '../core/pcap/captureReader';
 import type { Finding } from '../core/model/finding';
 import type { SipMessage } from '../core/model/sipMessage';
-import { fileChunks } from './loadTrace';
+import { fileChunks, openTraceFile } from './loadTrace';
 import { terminalProgress } from './progress';
 import { findingJson, findingLines, messageJson, messageRow, tableHeader, tableLine, traceSummaryLine } from './commands/messages';
 
@@ -54,17 +53,15 @@ function frameOf(m: SipMessage): number {
  * cannot be opened or is not a pcap/pcapng capture: the caller's whole-trace path then reports it.
  */
 export function streamCaptureFile(path: string, write: (s: string) => void, opts: StreamMessagesOptions): boolean {
-  let fd: number;
-  let size: number;
+  let opened: ReturnType<typeof openTraceFile>;
   try {
-    size = statSync(path).size;
-    fd = openSync(path, 'r');
+    opened = openTraceFile(path);
   } catch {
     return false;
   }
+  const { fd, size } = opened;
   try {
-    const head = new Uint8Array(4);
-    const isCapture = readSync(fd, head, 0, 4, 0) === 4 && sniffCaptureFormat(head) !== null;
+    const isCapture = opened.captureFormat !== null;
     if (!isCapture && size <= (opts.streamTextAbove ?? STREAM_TEXT_ABOVE_BYTES)) return false;
     const progress = terminalProgress(path);
     try {
