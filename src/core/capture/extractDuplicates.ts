@@ -105,16 +105,15 @@ function mixString(h: number, s: string): number {
 }
 
 /**
- * FNV-1a over the first and last SAMPLE bytes: with addresses, IP id, TCP sequence and length also in the
+ * FNV-1a over the first and last SAMPLE bytes of b[start, end): with addresses, IP id, TCP sequence and length also in the
  * key, two different payloads within the window agreeing on all of these is not a practical risk, and
  * hashing every byte of every packet would cost more than the rest of the extraction.
  */
 const SAMPLE = 64;
-export function sampleHash(b: Uint8Array): number {
+export function sampleHash(b: Uint8Array, start = 0, end = b.length): number {
   let h = 0x811c9dc5 | 0;
-  const n = b.length;
-  const head = Math.min(n, SAMPLE);
-  for (let i = 0; i < head; i++) h = Math.imul(h ^ b[i], 0x01000193);
-  for (let i = Math.max(head, n - SAMPLE); i < n; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  const head = Math.min(end, start + SAMPLE);
+  for (let i = start; i < head; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  for (let i = Math.max(head, end - SAMPLE); i < end; i++) h = Math.imul(h ^ b[i], 0x01000193);
   return h;
 }

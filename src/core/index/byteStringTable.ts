@@ -23,8 +23,10 @@ export class ByteStringTable {
     this.starts = new Int32Array(n);
     this.lengths = new Int32Array(n);
     this.hashes = new Int32Array(n);
+    // At most half full: a capture has about one distinct value per message (each transaction's branch), so this
+    // never rehashes when the caller's guess is right.
     let slots = 2048;
-    while (slots < n) slots *= 2;
+    while (slots < 2 * n) slots *= 2;
     this.slots = new Int32Array(slots);
   }
 

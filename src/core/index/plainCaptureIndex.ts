@@ -200,16 +200,16 @@ export class PlainCaptureIndexer {
 
   /** True when a packet with the same addresses, ports, IP id, length and sample hash came within the duplicate window. */
   private seenRecently(time: number, key: number, hash: number, src: number, dst: number): boolean {
-    const cap = this.recentTime.length;
+    const mask = this.recentTime.length - 1; // a power of two
     while (this.recentCount > 0 && time - this.recentTime[this.recentHead] > DUPLICATE_WINDOW_SECONDS) {
-      this.recentHead = (this.recentHead + 1) % cap;
+      this.recentHead = (this.recentHead + 1) & mask;
       this.recentCount--;
     }
-    for (let k = 0, at = this.recentHead; k < this.recentCount; k++, at = (at + 1) % cap) {
+    for (let k = 0, at = this.recentHead; k < this.recentCount; k++, at = (at + 1) & mask) {
       if (this.recentKey[at] === key && this.recentHash[at] === hash && this.recentSrc[at] === src && this.recentDst[at] === dst) return true;
     }
-    if (this.recentCount === cap) this.growRecent();
-    const at = (this.recentHead + this.recentCount) % this.recentTime.length;
+    if (this.recentCount === this.recentTime.length) this.growRecent();
+    const at = (this.recentHead + this.recentCount) & (this.recentTime.length - 1);
     this.recentTime[at] = time;
     this.recentKey[at] = key;
     this.recentHash[at] = hash;
@@ -295,11 +295,13 @@ export class PlainCaptureIndexer {
     // are supersets of what the full pipeline would find, so a capture the index accepts has neither.
     if (time < this.lastTime) return this.refuse('a timestamp earlier than the frame before');
     this.lastTime = time;
-    const datagram = b.subarray(payload, payloadEnd);
-    if (this.seenRecently(time, (b[ip + 4] << 24 | b[ip + 5] << 16 | udpLength) | 0, sampleHash(datagram) | 0, src, dst)) return this.refuse('a packet captured twice (within 10 ms)');
+    if (this.seenRecently(time, (b[ip + 4] << 24 | b[ip + 5] << 16 | udpLength) | 0, sampleHash(b, payload, payloadEnd) | 0, src, dst)) return this.refuse('a packet captured twice (within 10 ms)');
     // What the full pipeline does with a datagram that is not SIP (sipExtractor): keep-alives and STUN are counted
-    // in a finding, SIP after other bytes is a finding; anything else (RTP, DNS …) is passed over silently.
-    if (isKeepAlive(datagram) || isStun(datagram)) return this.refuse('a keep-alive or STUN datagram');
+    // in a finding, SIP after other bytes is a finding; anything else (RTP, DNS …) is passed over silently. Only
+    // a datagram of at most 16 bytes can be a keep-alive, and only one whose first two bits are 0 can be STUN (a
+    // SIP message starts with a letter): no view of the bytes is made for the rest.
+    const length = payloadEnd - payload;
+    if ((length <= 16 || (b[payload] & 0xc0) === 0) && (isKeepAlive(b.subarray(payload, payloadEnd)) || isStun(b.subarray(payload, payloadEnd)))) return this.refuse('a keep-alive or STUN datagram');
     if (checkSipStartLine(b, payload, payloadEnd, true) !== 'yes') {
       if (payloadEnd - payload >= 16 && findSipStartLine(b, payload, payloadEnd, true) > payload) return this.refuse('SIP after other bytes in a datagram');
       return true;

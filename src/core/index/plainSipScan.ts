@@ -58,32 +58,37 @@ export function evidenceHeaderNames(correlationHeaders: readonly string[]): stri
   return ['session-id', 'p-charging-vector', ...correlationHeaders.map((h) => h.toLowerCase())];
 }
 
-/** Compiled header-name lookup, by length. */
+/** Compiled header-name lookup: the names of each length (lower case) and their header numbers. */
 export class HeaderNames {
-  private readonly byLength = new Map<number, Array<[string, number]>>();
+  private readonly names: string[][] = [];
+  private readonly headers: number[][] = [];
   constructor(evidence: readonly string[]) {
     for (const [name, h] of NAMED) this.add(name, h);
     evidence.forEach((name, k) => this.add(name, Header.Evidence + k));
   }
   private add(name: string, h: number): void {
-    let list = this.byLength.get(name.length);
-    if (!list) this.byLength.set(name.length, (list = []));
-    if (!list.some(([n]) => n === name)) list.push([name, h]);
+    while (this.names.length <= name.length) {
+      this.names.push([]);
+      this.headers.push([]);
+    }
+    if (this.names[name.length].includes(name)) return;
+    this.names[name.length].push(name);
+    this.headers[name.length].push(h);
   }
   lookup(b: Uint8Array, s: number, e: number): number {
     const n = e - s;
     if (n === 1) {
-      const c = String.fromCharCode(b[s] | 0x20);
-      const compact = COMPACT[c];
+      const compact = COMPACT[String.fromCharCode(b[s] | 0x20)];
       if (compact !== undefined) return compact;
     }
-    const list = this.byLength.get(n);
-    if (list === undefined) return Header.Other;
-    for (const [name, h] of list) {
+    if (n >= this.names.length) return Header.Other;
+    const names = this.names[n];
+    for (let j = 0; j < names.length; j++) {
+      const name = names[j];
       let k = 0;
       // `| 0x20` folds letters; the names hold only letters, digits and '-', which it leaves alone.
       while (k < n && (b[s + k] | 0x20) === name.charCodeAt(k)) k++;
-      if (k === n) return h;
+      if (k === n) return this.headers[n][j];
     }
     return Header.Other;
   }
