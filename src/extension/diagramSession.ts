@@ -11,6 +11,7 @@ import { CancelledError, TraceWorkerClient } from './traceWorkerClient';
 import type { AnalyseOptions, ExportRequestOptions, ExportResult, RenderRequestOptions } from './traceWorkerProtocol';
 import { maxFileSizeMB, readDiagramSettings, setParticipantName } from './settings';
 import { registerDiagram, takePendingFocus, touchDiagram, type RegisteredDiagram } from './diagramRegistry';
+import { TIME_RANGE_HELP } from './searchQuery';
 
 /** Captures this big get a cancellable notification while they are parsed. */
 const NOTIFY_ABOVE_BYTES = 8 * 1024 * 1024;
@@ -337,7 +338,7 @@ export class DiagramSession implements vscode.Disposable, RegisteredDiagram {
     type Item = vscode.QuickPickItem & { pick?: DiagramPick };
     const quickPick = vscode.window.createQuickPick<Item>();
     quickPick.title = `Show in ${this.fileName}`;
-    quickPick.placeholder = 'Search flow instances and dialogs: Call-ID, URI, user, method, status';
+    quickPick.placeholder = `Search flow instances and dialogs: Call-ID, URI, user, method, status; a time range: ${TIME_RANGE_HELP}`;
     quickPick.matchOnDescription = true;
     quickPick.matchOnDetail = true;
     const hops = this.selection.hops;
@@ -350,7 +351,10 @@ export class DiagramSession implements vscode.Disposable, RegisteredDiagram {
         const result = await this.worker.request({ op: 'search', traceId: 'trace', options: { analyse, query, limit: 200 } });
         if (mine !== asked) return;
         const items: Item[] = [whole];
-        for (const pick of result.picks) items.push({ label: pick.label, description: pick.description, detail: pick.detail, pick: { ...pick, selection: { ...pick.selection, hops } } });
+        if (result.problem !== null) items.push({ label: result.problem, kind: vscode.QuickPickItemKind.Separator });
+        // alwaysShow: the worker has matched the query already (a time: range appears in no item's text, so the
+        // quick pick's own filter would hide every match).
+        for (const pick of result.picks) items.push({ label: pick.label, description: pick.description, detail: pick.detail, alwaysShow: true, pick: { ...pick, selection: { ...pick.selection, hops } } });
         if (result.total > result.picks.length) {
           items.push({ label: `${result.total - result.picks.length} more match(es)`, kind: vscode.QuickPickItemKind.Separator });
         }

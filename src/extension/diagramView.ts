@@ -11,6 +11,7 @@ import { sideKey } from '../core/render/participants';
 import { messageTitle } from '../core/render/arrowLabel';
 import type { LifelineGroup, MissingStep } from '../core/render/sequenceDiagram';
 import type { DiagramFilter, DiagramPick, DiagramSelection, DiagramVerdict } from '../protocol/messages';
+import { inRange, parseSearchQuery } from './searchQuery';
 
 /** The seed figure's name for the proxies and CSCFs between the UEs (3GPP TS 24.237 figures). */
 export const INTERMEDIATE_GROUP = 'Intermediate IM CN subsystem entities';
@@ -112,19 +113,47 @@ export function drawnPosition(view: ExportView, corr: Correlation, messageIndex:
 
 // ── the dialog / flow-instance search ──
 
-interface IndexEntry { pick: DiagramPick; haystack: string }
+interface IndexEntry {
+  pick: DiagramPick;
+  haystack: string;
+  /** Times (epoch seconds) of the entry's first and last message, for a time: range; null when untimed. */
+  first: number | null;
+  last: number | null;
+}
+
+/** Earliest and latest time of some messages (a text trace without timestamps has none). */
+function spanOf(messages: readonly SipMessage[], indexes: Iterable<number>): { first: number | null; last: number | null } {
+  let first: number | null = null;
+  let last: number | null = null;
+  for (const index of indexes) {
+    const t = messages[index]?.time;
+    if (t === null || t === undefined || !Number.isFinite(t)) continue;
+    if (first === null || t < first) first = t;
+    if (last === null || t > last) last = t;
+  }
+  return { first, last };
+}
+
+/** `12:00:05.123 UTC (+3.204 s)`: when an entry starts, as a time of day and as the diagram's offset. */
+function startText(time: number | null, traceStart: number | null): string {
+  if (time === null) return '';
+  const clock = new Date(time * 1000).toISOString().slice(11, 23);
+  return traceStart === null ? `${clock} UTC` : `${clock} UTC (+${(time - traceStart).toFixed(3)} s)`;
+}
 
 /**
- * One entry per flow instance and per Call-ID, with the text a search matches: Call-ID, URIs, users, methods,
- * statuses. Built once per trace and analysis; a search is one linear pass of substring tests (30,000 Call-IDs
- * take a few milliseconds).
+ * One entry per flow instance and per Call-ID, with the text a search matches (Call-ID, URIs, users, methods,
+ * statuses) and the time span of its messages (for a time: range, searchQuery.ts). Built once per trace and
+ * analysis; a search is one linear pass of substring tests (30,000 Call-IDs take a few milliseconds).
  */
-export function buildSearchIndex(messages: readonly SipMessage[], instances: readonly FlowInstance[]): IndexEntry[] {
+export function buildSearchIndex(messages: readonly SipMessage[], instances: readonly FlowInstance[]): SearchIndex {
   const entries: IndexEntry[] = [];
+  const traceStart = spanOf(messages, messages.keys()).first;
   for (const i of instances) {
     const roles = Object.entries(i.roles).map(([role, uri]) => `${role}=${uri ?? '?'}`).join(' ');
     const callIds = new Set<string>();
     for (const s of i.steps) for (const index of s.messages) { const c = messages[index]?.callId; if (c) callIds.add(c); }
+    const span = spanOf(messages, i.steps.flatMap((s) => s.messages));
     const failing = i.findings.filter((f) => f.severity !== 'info');
     const pick: DiagramPick = {
       kind: 'instance',
@@ -133,14 +162,18 @@ export function buildSearchIndex(messages: readonly SipMessage[], instances: rea
       detail: roles,
       selection: { flow: `${i.flow}#${i.instance}`, callIds: [], hops: true },
     };
-    entries.push({ pick, haystack: `${pick.label} ${roles} ${[...callIds].join(' ')} ${failing.map((f) => f.code).join(' ')}`.toLowerCase() });
+    entries.push({ pick, haystack: `${pick.label} ${roles} ${[...callIds].join(' ')} ${failing.map((f) => f.code).join(' ')}`.toLowerCase(), ...span });
   }
-  const byCallId = new Map<string, { count: number; first: SipMessage; uris: Set<string>; titles: Set<string> }>();
+  const byCallId = new Map<string, { count: number; first: SipMessage; uris: Set<string>; titles: Set<string>; start: number | null; end: number | null }>();
   for (const m of messages) {
     if (m.callId === null) continue;
     let e = byCallId.get(m.callId);
-    if (!e) byCallId.set(m.callId, e = { count: 0, first: m, uris: new Set(), titles: new Set() });
+    if (!e) byCallId.set(m.callId, e = { count: 0, first: m, uris: new Set(), titles: new Set(), start: null, end: null });
     e.count++;
+    if (m.time !== null && Number.isFinite(m.time)) {
+      if (e.start === null || m.time < e.start) e.start = m.time;
+      if (e.end === null || m.time > e.end) e.end = m.time;
+    }
     if (e.titles.size < 24) e.titles.add(messageTitle(m));
     if (e.uris.size < 8) {
       if (m.from) e.uris.add(m.from.uri);
@@ -156,22 +189,37 @@ export function buildSearchIndex(messages: readonly SipMessage[], instances: rea
       kind: 'dialog',
       label: `${messageTitle(e.first)} ${from} → ${to}`,
       description: `Call-ID ${callId}`,
-      detail: `${e.count} message(s): ${titles}`,
+      detail: `${e.start === null ? '' : `${startText(e.start, traceStart)} · `}${e.count} message(s): ${titles}`,
       selection: { flow: null, callIds: [callId], hops: true },
     };
-    entries.push({ pick, haystack: `${callId} ${[...e.uris].join(' ')} ${titles}`.toLowerCase() });
+    entries.push({ pick, haystack: `${callId} ${[...e.uris].join(' ')} ${titles}`.toLowerCase(), first: e.start, last: e.end });
   }
-  return entries;
+  return { entries, traceStart };
 }
 
-export function searchIndex(entries: readonly IndexEntry[], query: string, limit: number): { picks: DiagramPick[]; total: number } {
-  const words = query.toLowerCase().split(/\s+/).filter((w) => w !== '');
+export interface SearchIndex {
+  entries: IndexEntry[];
+  /** The trace's earliest message time: what `time:+3` and the picker's offsets count from. */
+  traceStart: number | null;
+}
+
+export function searchIndex(index: SearchIndex, query: string, limit: number): SearchResult {
+  const parsed = parseSearchQuery(query, index.traceStart);
+  if (parsed.problem !== null) return { picks: [], total: 0, problem: parsed.problem };
+  const { words } = parsed;
   const picks: DiagramPick[] = [];
   let total = 0;
-  for (const e of entries) {
-    if (!words.every((w) => e.haystack.includes(w))) continue;
+  for (const e of index.entries) {
+    if (!words.every((w) => e.haystack.includes(w)) || !inRange(parsed, e.first, e.last)) continue;
     total++;
     if (picks.length < limit) picks.push(e.pick);
   }
-  return { picks, total };
+  return { picks, total, problem: null };
+}
+
+export interface SearchResult {
+  picks: DiagramPick[];
+  total: number;
+  /** A query the search could not read (a time: range it did not understand), said to the user. */
+  problem: string | null;
 }

@@ -13,7 +13,7 @@ import { prepareDiagram, renderPreparedPage, type MessageAnnotation, type Prepar
 import type { DiagramData, MessageDetails, TraceInfo } from '../protocol/messages';
 import type { DiagramFilter, DiagramPick, DiagramSelection } from '../protocol/messages';
 import type { AnalyseOptions, OpenResult, RenderRequestOptions, SearchRequestOptions, TraceAnalysis } from './traceWorkerProtocol';
-import { ALL_DIALOGS, buildDiagramView, buildSearchIndex, drawnPosition, searchIndex, verdictsOf, type DiagramView } from './diagramView';
+import { ALL_DIALOGS, buildDiagramView, buildSearchIndex, drawnPosition, searchIndex, verdictsOf, type DiagramView, type SearchResult } from './diagramView';
 import { analyseTrace, type TraceAnalysisResult } from './traceAnalysis';
 
 const DEFAULT_ANALYSE: AnalyseOptions = { flowIds: [], userFlows: [], correlationHeaders: [] };
@@ -153,7 +153,7 @@ export class TraceStore {
   }
 
   /** Dialogs and flow instances whose Call-ID, URIs, users, methods or statuses hold every word of the query. */
-  search(traceId: string, options: SearchRequestOptions): { picks: DiagramPick[]; total: number } {
+  search(traceId: string, options: SearchRequestOptions): SearchResult {
     const trace = this.get(traceId);
     const analysed = this.analysisOf(traceId, options.analyse ?? DEFAULT_ANALYSE);
     let index = searchIndexes.get(analysed);

@@ -1,6 +1,7 @@
 // Messages between the extension host and the trace worker (worker_threads). No vscode, no DOM.
 import type { Finding, Severity, SourceRef } from '../core/model/finding';
 import type { CheckReport } from '../core/report/checkReport';
+import type { SearchResult } from './diagramView';
 import type { DiagramData, DiagramFilter, DiagramPick, DiagramSelection, MessageDetails, TraceInfo } from '../protocol/messages';
 
 export interface RenderRequestOptions {
@@ -143,7 +144,7 @@ export interface WorkerResults {
   details: MessageDetails | null;
   analyse: TraceAnalysis;
   summaries: { total: number; messages: MessageSummary[] };
-  search: { picks: DiagramPick[]; total: number };
+  search: SearchResult;
   export: ExportResult;
   close: null;
 }

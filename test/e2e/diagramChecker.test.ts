@@ -156,14 +156,28 @@ test('"Reveal in trace" on a capture\'s arrow opens the decoded-messages view', 
   await labels().first().waitFor();
 });
 
-test('the dialog picker searches by Call-ID; the end-to-end toggle redraws; no webview error or CSP violation', { timeout: 180_000 }, async () => {
+test('the dialog picker searches by time range and by Call-ID; the end-to-end toggle redraws; no webview error or CSP violation', { timeout: 180_000 }, async () => {
   hasTshark();
   const callId = 'neg-ue2-1@home1.net';
-  const inCall = tsharkFields(source, ['sip.Call-ID'], { filter: 'sip' }).filter(([c]) => c === callId).length;
+  const timed = tsharkFields(source, ['frame.time_epoch', 'sip.Call-ID'], { filter: 'sip' }).map(([t, c]) => ({ t: Number(t), c }));
+  const inCall = timed.filter(({ c }) => c === callId).length;
   assert.ok(inCall > 0);
   await frame.locator('#pick-selection').click();
   const input = bench.page.locator('.quick-input-widget input.input:visible');
   await input.waitFor();
+  // A time range (seconds from the trace start) around the call's first message: the calls tshark times in it.
+  const start = Math.min(...timed.map(({ t }) => t));
+  const first = Math.min(...timed.filter(({ c }) => c === callId).map(({ t }) => t)) - start;
+  const [from, to] = [Math.max(0, first - 0.01), first + 0.01];
+  const inWindow = [...new Set(timed.filter(({ t }) => t - start >= from - 1e-6 && t - start <= to + 1e-6).map(({ c }) => c))];
+  assert.ok(inWindow.includes(callId) && inWindow.length < new Set(timed.map(({ c }) => c)).size);
+  await input.fill(`time:+${from.toFixed(3)}..+${to.toFixed(3)}`);
+  await bench.page.locator('.quick-input-list .monaco-list-row', { hasText: `Call-ID ${callId}` }).first().waitFor();
+  await bench.page.waitForTimeout(300);
+  const rows = await bench.page.locator('.quick-input-list .monaco-list-row').allTextContents();
+  const dialogRows = rows.filter((r) => r.includes('Call-ID '));
+  assert.equal(dialogRows.length, inWindow.length, rows.join('\n'));
+  for (const c of inWindow) assert.ok(dialogRows.some((r) => r.includes(`Call-ID ${c}`)), `${c} in ${rows.join('\n')}`);
   await input.fill('neg-ue2-1');
   const row = bench.page.locator('.quick-input-list .monaco-list-row', { hasText: `Call-ID ${callId}` }).first();
   await row.waitFor();

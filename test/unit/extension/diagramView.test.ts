@@ -89,11 +89,55 @@ test('search: by Call-ID, user, method; the picks select what they name', () => 
   assert.ok(refer.picks.length >= 1 && refer.picks.every((p) => p.kind !== 'dialog' || p.detail.includes('REFER')));
   const instance = store.search('t', { query: 'fail user3', limit: 50 }).picks.find((p) => p.kind === 'instance');
   assert.equal(instance?.selection.flow, '3gpp-replication-push#1');
-  assert.deepEqual(store.search('t', { query: 'no-such-thing-anywhere', limit: 50 }), { picks: [], total: 0 });
+  assert.deepEqual(store.search('t', { query: 'no-such-thing-anywhere', limit: 50 }), { picks: [], total: 0, problem: null });
   // One dialog drawn: exactly its messages.
   const one = store.render('t', { ...base, selection: { flow: null, callIds: [callIds[0]], hops: true } });
   const expected = tsharkFields(stepMissing, ['sip.Call-ID'], { filter: 'sip' }).filter(([c]) => c === callIds[0]).length;
   assert.equal(one.arrows.length, expected);
+});
+
+test('search by time range: the dialogs whose messages overlap it, as tshark times them', () => {
+  hasTshark();
+  // SIPp load: 200 calls in 2 s, so a range of a few hundred milliseconds holds some calls and cuts through others.
+  const load = join(repoRoot, 'test/captures/index/load-udp.pcap');
+  const store = open(load);
+  const spans = new Map<string, [number, number]>();
+  let start = Infinity;
+  for (const [t, callId] of tsharkFields(load, ['frame.time_epoch', 'sip.Call-ID'], { filter: 'sip' })) {
+    const time = Number(t);
+    start = Math.min(start, time);
+    const span = spans.get(callId);
+    spans.set(callId, span ? [Math.min(span[0], time), Math.max(span[1], time)] : [time, time]);
+  }
+  const expected = (from: number, to: number) => [...spans].filter(([, [a, b]]) => a <= to && b >= from).map(([c]) => c).sort();
+  const found = (query: string) => {
+    const result = store.search('t', { query, limit: 1000 });
+    assert.equal(result.problem, null, query);
+    const callIds = result.picks.filter((p) => p.kind === 'dialog').map((p) => p.selection.callIds[0]).sort();
+    return callIds;
+  };
+  // Seconds from the trace start, as the diagram's time offsets show them (microsecond timestamps: compare to 1 µs).
+  const offsets = expected(start + 0.5 - 1e-6, start + 0.8 + 1e-6);
+  assert.ok(offsets.length > 10 && offsets.length < spans.size, `${offsets.length} of ${spans.size} calls`);
+  assert.deepEqual(found('time:+0.5..+0.8'), offsets);
+  assert.deepEqual(found('time:+0.5-+0.8'), offsets);
+  // A time of day in UTC, written to the second: the whole second.
+  const second = Math.floor(start) + 1;
+  const clock = new Date(second * 1000).toISOString().slice(11, 19);
+  assert.deepEqual(found(`time:${clock}`), expected(second, second + 1 - 1e-9));
+  assert.deepEqual(found(`time:${clock}..`), expected(second, Infinity));
+  assert.deepEqual(found(`time:..${clock}`), expected(-Infinity, second + 1 - 1e-9));
+  // Words and the range together: every word must match too.
+  const withWord = store.search('t', { query: `time:+0.5..+0.8 ${offsets[0].slice(0, 12)}`, limit: 1000 }).picks;
+  assert.ok(withWord.length >= 1 && withWord.every((p) => p.kind !== 'dialog' || offsets.includes(p.selection.callIds[0])));
+  // Each pick says when its call starts, as a time of day and as an offset.
+  const pick = store.search('t', { query: offsets[0], limit: 5 }).picks.find((p) => p.kind === 'dialog')!;
+  const [a] = spans.get(offsets[0])!;
+  assert.ok(pick.detail.startsWith(`${new Date(a * 1000).toISOString().slice(11, 23)} UTC (+${(a - start).toFixed(3)} s)`), pick.detail);
+  // A range it cannot read is said, not silently ignored.
+  const bad = store.search('t', { query: 'time:noon..later', limit: 5 });
+  assert.equal(bad.total, 0);
+  assert.match(bad.problem ?? '', /"time:noon\.\.later" is not a time range/);
 });
 
 test('Show in Call Flow: the page holding the message; a message the selection hides brings back the whole trace', () => {
