@@ -9,6 +9,8 @@ export interface RegisteredDiagram {
   readonly active: boolean;
   /** Draws the page holding the message and selects its arrow. */
   focus(messageIndex: number): void;
+  /** Settles once the diagram has its first page (or could not make it, or was closed). */
+  readonly firstDrawn: Promise<void>;
 }
 
 const open = new Set<RegisteredDiagram>();
@@ -65,4 +67,20 @@ export function takePendingFocus(uris: readonly vscode.Uri[]): number | undefine
     }
   }
   return undefined;
+}
+
+/**
+ * Settles once every diagram of `uri` has its first page. A capture's diagram registers as its editor tab opens,
+ * so this first waits up to `appearMs` for one to appear (none: it settles then); it never takes longer than `maxMs`.
+ */
+export async function diagramsDrawn(uri: vscode.Uri, appearMs: number, maxMs: number): Promise<void> {
+  const started = Date.now();
+  while (diagramsOf(uri).length === 0) {
+    if (Date.now() - started >= appearMs) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<void>((resolve) => { timer = setTimeout(resolve, Math.max(0, maxMs - (Date.now() - started))); });
+  await Promise.race([Promise.all(diagramsOf(uri).map((d) => d.firstDrawn)), limit]);
+  clearTimeout(timer);
 }

@@ -57,6 +57,8 @@ export class DiagramSession implements vscode.Disposable, RegisteredDiagram {
   private lastFindings: Finding[] = [];
   /** Lifelines of the page on screen, for the rename action. */
   private lifelines: DiagramLifeline[] = [];
+  private markDrawn: () => void = () => undefined;
+  readonly firstDrawn = new Promise<void>((resolve) => { this.markDrawn = resolve; });
 
   constructor(
     private readonly webview: vscode.Webview,
@@ -300,6 +302,8 @@ export class DiagramSession implements vscode.Disposable, RegisteredDiagram {
       if (error instanceof CancelledError) return;
       this.log.error(`${this.fileName}: ${errorText(error)}`);
       this.post({ type: 'traceError', inReplyTo, message: `Could not show ${this.fileName}: ${errorText(error)}` });
+    } finally {
+      this.markDrawn();
     }
   }
 
@@ -440,6 +444,7 @@ export class DiagramSession implements vscode.Disposable, RegisteredDiagram {
   }
 
   dispose(): void {
+    this.markDrawn();
     for (const waiter of this.imageWaiters.values()) waiter({ type: 'exportImage', inReplyTo: 0, format: 'svg', data: null, width: 0, height: 0, error: 'the diagram was closed' });
     this.imageWaiters.clear();
     this.worker.dispose();

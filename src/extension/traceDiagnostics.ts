@@ -6,11 +6,15 @@ import { affectsAnalysis, minimumSeverity, type UserFlows } from './analysisSett
 import { decodedKey, decodedTarget, decodedUri, DECODED_SCHEME, mergedUri } from './decodedMessages';
 import { placeFindings, type DiagnosticSpec } from './findingLocations';
 import { keyOf, type AnalysedSource, type AnalysedTrace, type TraceAnalyser } from './traceAnalyser';
+import { diagramsDrawn } from './diagramRegistry';
 
 export const TRACE_LANGUAGE = 'sip-trace';
 export const DIAGNOSTIC_SOURCE = 'SIP Trail';
 /** Edits are analysed again once typing pauses this long. */
 const EDIT_DELAY_MS = 400;
+/** How long a capture's Problems wait for its diagram to register, and at most for its first page. */
+const DIAGRAM_APPEAR_MS = 3_000;
+const DIAGRAM_WAIT_MS = 10 * 60_000;
 
 const SEVERITY: Record<DiagnosticSpec['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -67,6 +71,20 @@ export class TraceDiagnostics implements vscode.Disposable {
     const uri = source.kind === 'capture' ? decodedUri(source.uri) : mergedUri(source.uris);
     this.decodedShown.set(uri.toString(), source);
     return this.analyser.ensure(source);
+  }
+
+  /**
+   * A capture opened in its editor: its Problems entries are worked out once its diagram has the first page, so the
+   * diagram's worker has the machine to itself while it parses (each worker reads the capture on its own; a big one
+   * at once in both delayed the first page). Opening the decoded view asks for them at once.
+   */
+  private showDecodedAfterDiagram(capture: vscode.Uri): void {
+    const source = { kind: 'capture', uri: capture } as const;
+    const key = decodedUri(capture).toString();
+    this.decodedShown.set(key, source);
+    void diagramsDrawn(capture, DIAGRAM_APPEAR_MS, DIAGRAM_WAIT_MS).then(() => {
+      if (this.decodedShown.get(key) === source) void this.analyser.ensure(source);
+    });
   }
 
   /** Keeps (or, `false`, stops keeping) a merged trace's findings while its diagram is open. */
@@ -126,7 +144,7 @@ export class TraceDiagnostics implements vscode.Disposable {
         if (input instanceof vscode.TabInputCustom && input.viewType === 'sipTrail.pcapViewer') {
           const uri = decodedUri(input.uri);
           open.add(uri.toString());
-          if (!this.decodedShown.has(uri.toString())) void this.showDecoded({ kind: 'capture', uri: input.uri });
+          if (!this.decodedShown.has(uri.toString())) this.showDecodedAfterDiagram(input.uri);
         } else if (input instanceof vscode.TabInputText && input.uri.scheme === DECODED_SCHEME) {
           open.add(input.uri.toString());
         }
