@@ -105,9 +105,9 @@ function mixString(h: number, s: string): number {
 }
 
 /**
- * FNV-1a over the first and last SAMPLE bytes of b[start, end): with addresses, IP id, TCP sequence and length also in the
- * key, two different payloads within the window agreeing on all of these is not a practical risk, and
- * hashing every byte of every packet would cost more than the rest of the extraction.
+ * FNV-1a over the first and last SAMPLE bytes of b[start, end): with addresses, IP id, TCP sequence and
+ * length also in the key, two different payloads within the window agreeing on all of these is not a
+ * practical risk, and hashing every byte of every packet would cost more than the rest of the extraction.
  */
 const SAMPLE = 64;
 export function sampleHash(b: Uint8Array, start = 0, end = b.length): number {
