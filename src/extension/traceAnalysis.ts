@@ -114,8 +114,16 @@ export function analyseTrace(input: AnalysisInput, options: AnalyseOptions): Tra
     }
   }
 
+  // The summaries are made when first read: the language features ask for them, the diagram never does (for a
+  // 200,000-message capture they are ~66 MB of objects that would only delay its first page).
+  let summaries: MessageSummary[] | null = null;
   return {
-    analysis: { messages: summariseMessages(messages, correlation), dialogs: summariseDialogs(correlation), findings, report },
+    analysis: {
+      get messages() {
+        return (summaries ??= summariseMessages(messages, correlation));
+      },
+      dialogs: summariseDialogs(correlation), findings, report,
+    },
     correlation,
     flows: chosen.flows,
   };
