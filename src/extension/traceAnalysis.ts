@@ -115,7 +115,7 @@ export function analyseTrace(input: AnalysisInput, options: AnalyseOptions): Tra
   }
 
   // The summaries are made when first read: the language features ask for them, the diagram never does (for a
-  // 200,000-message capture they are ~66 MB of objects that would only delay its first page).
+  // 200,000-message capture they are ~350 MB of heap that would only delay its first page).
   let summaries: MessageSummary[] | null = null;
   return {
     analysis: {
