@@ -6,10 +6,8 @@ import { fstatSync, readFileSync, readdirSync, writeSync } from 'node:fs';
 import { loadTraceFiles } from './loadTrace';
 import { indexCapture } from './indexCapture';
 import { TraceInputError, type CliDeps } from './cliDeps';
-import type { Command as CommandType } from 'commander';
-
 interface CommandModule {
-  register(program: CommandType, deps: CliDeps): void;
+  register(program: Command, deps: CliDeps): void;
 }
 /**
  * The commands, loaded when asked for: a run loads only its own (the others' dependencies — the flow YAML parser and

@@ -83,7 +83,7 @@ export class TraceDiagnostics implements vscode.Disposable {
     const key = decodedUri(capture).toString();
     this.decodedShown.set(key, source);
     void diagramsDrawn(capture, DIAGRAM_APPEAR_MS, DIAGRAM_WAIT_MS).then(() => {
-      if (this.decodedShown.get(key) === source) void this.analyser.ensure(source);
+      if (this.decodedShown.get(key) === source) void this.showDecoded(source);
     });
   }
 

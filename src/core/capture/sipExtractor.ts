@@ -216,16 +216,16 @@ class Extractor implements SipExtractor {
   }
 }
 
-/** Only CR, LF (RFC 5626 §4.4.1 double-CRLF ping / CRLF pong) or NUL padding some phones send. */
-export function isKeepAlive(b: Uint8Array): boolean {
-  if (b.length === 0 || b.length > 16) return false;
-  for (let i = 0; i < b.length; i++) if (b[i] !== CR && b[i] !== LF && b[i] !== 0) return false;
+/** b[start, end) holds only CR, LF (RFC 5626 §4.4.1 double-CRLF ping / CRLF pong) or NUL padding some phones send. */
+export function isKeepAlive(b: Uint8Array, start = 0, end = b.length): boolean {
+  if (end === start || end - start > 16) return false;
+  for (let i = start; i < end; i++) if (b[i] !== CR && b[i] !== LF && b[i] !== 0) return false;
   return true;
 }
 
-/** STUN header (RFC 5389 §6): two zero bits, length a multiple of 4 matching the datagram, magic cookie 0x2112A442. */
-export function isStun(b: Uint8Array): boolean {
-  if (b.length < 20 || (b[0] & 0xc0) !== 0) return false;
-  const len = (b[2] << 8) | b[3];
-  return len + 20 === b.length && (len & 3) === 0 && b[4] === 0x21 && b[5] === 0x12 && b[6] === 0xa4 && b[7] === 0x42;
+/** b[start, end) is a STUN message (RFC 5389 §6): two zero bits, length a multiple of 4 matching it, magic cookie 0x2112A442. */
+export function isStun(b: Uint8Array, start = 0, end = b.length): boolean {
+  if (end - start < 20 || (b[start] & 0xc0) !== 0) return false;
+  const len = (b[start + 2] << 8) | b[start + 3];
+  return len + 20 === end - start && (len & 3) === 0 && b[start + 4] === 0x21 && b[start + 5] === 0x12 && b[start + 6] === 0xa4 && b[start + 7] === 0x42;
 }

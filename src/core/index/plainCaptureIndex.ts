@@ -297,11 +297,8 @@ export class PlainCaptureIndexer {
     this.lastTime = time;
     if (this.seenRecently(time, (b[ip + 4] << 24 | b[ip + 5] << 16 | udpLength) | 0, sampleHash(b, payload, payloadEnd) | 0, src, dst)) return this.refuse('a packet captured twice (within 10 ms)');
     // What the full pipeline does with a datagram that is not SIP (sipExtractor): keep-alives and STUN are counted
-    // in a finding, SIP after other bytes is a finding; anything else (RTP, DNS …) is passed over silently. Only
-    // a datagram of at most 16 bytes can be a keep-alive, and only one whose first two bits are 0 can be STUN (a
-    // SIP message starts with a letter): no view of the bytes is made for the rest.
-    const length = payloadEnd - payload;
-    if ((length <= 16 || (b[payload] & 0xc0) === 0) && (isKeepAlive(b.subarray(payload, payloadEnd)) || isStun(b.subarray(payload, payloadEnd)))) return this.refuse('a keep-alive or STUN datagram');
+    // in a finding, SIP after other bytes is a finding; anything else (RTP, DNS …) is passed over silently.
+    if (isKeepAlive(b, payload, payloadEnd) || isStun(b, payload, payloadEnd)) return this.refuse('a keep-alive or STUN datagram');
     if (checkSipStartLine(b, payload, payloadEnd, true) !== 'yes') {
       if (payloadEnd - payload >= 16 && findSipStartLine(b, payload, payloadEnd, true) > payload) return this.refuse('SIP after other bytes in a datagram');
       return true;
