@@ -38,6 +38,10 @@ export interface IndexedCapture {
   format: 'pcap' | 'pcapng';
   packets: number;
   columns: MessageColumns;
+  /** Called once the correlation has made its arrays (the index's memory needs no more pages). */
+  allocationsDone?(): void;
+  /** Bytes of the index's and correlation's arrays in their arena (0 when each array has its own buffer). */
+  arenaBytes?(): number;
 }
 
 /** Raised for unreadable or unrecognised input: the CLI prints its message on one line and exits 2. */

@@ -14,15 +14,18 @@ export function indexedDialogs(
 ): IndexedDialogs | null {
   if (paths.length !== 1 || dialect !== undefined || !deps.indexCapture) return null;
   const started = performance.now();
+  const faultsAtStart = process.resourceUsage().minorPageFault;
   const indexed = deps.indexCapture(paths[0], correlationHeaders);
   if (!indexed) return null;
   const read = performance.now();
+  const faultsAfterRead = process.resourceUsage().minorPageFault;
   inspect?.(indexed.columns);
   const report = correlateIndex({ path: paths[0], format: indexed.format, packets: indexed.packets }, indexed.columns);
+  indexed.allocationsDone?.();
   if (process.env.SIPTRAIL_DEBUG) {
     const mb = (n: number) => `${(n / 1048576).toFixed(0)} MiB`;
     const m = process.memoryUsage();
-    deps.stderr(`siptrail: index ${(read - started).toFixed(0)} ms (${indexed.columns.count} messages), correlation ${(performance.now() - read).toFixed(0)} ms, ${(process.uptime() * 1000).toFixed(0)} ms since start; RSS ${mb(m.rss)}, heap ${mb(m.heapUsed)}, array buffers ${mb(m.arrayBuffers)}\n`);
+    deps.stderr(`siptrail: index ${(read - started).toFixed(0)} ms (${indexed.columns.count} messages), correlation ${(performance.now() - read).toFixed(0)} ms, ${(process.uptime() * 1000).toFixed(0)} ms since start; RSS ${mb(m.rss)}, heap ${mb(m.heapUsed)}, array buffers ${mb(m.arrayBuffers)} (arena ${mb(indexed.arenaBytes?.() ?? 0)}); page faults ${faultsAtStart} before the index, ${faultsAfterRead - faultsAtStart} in it, ${process.resourceUsage().minorPageFault - faultsAfterRead} in correlation\n`);
   }
   return report;
 }

@@ -4,6 +4,8 @@
 // made only when text() asks (a Via branch is compared a million times and never printed). Open addressing over
 // typed arrays: no Map entry and no boxed number per lookup.
 
+import { SEPARATE_ARRAYS, type ColumnMemory } from './columnMemory';
+
 const ASCII = new TextDecoder();
 
 export class ByteStringTable {
@@ -17,17 +19,17 @@ export class ByteStringTable {
   /** Slot → id + 1 (0 = empty); the size is a power of two, kept at most half full. */
   private slots: Int32Array;
 
-  constructor(expectedValues = 1024) {
+  constructor(expectedValues = 1024, private readonly memory: ColumnMemory = SEPARATE_ARRAYS) {
     const n = Math.max(1024, expectedValues);
-    this.arena = new Uint8Array(n * 16);
-    this.starts = new Int32Array(n);
-    this.lengths = new Int32Array(n);
-    this.hashes = new Int32Array(n);
+    this.arena = memory.uint8(n * 24); // a SIPp load capture's values average 20 bytes
+    this.starts = memory.int32(n);
+    this.lengths = memory.int32(n);
+    this.hashes = memory.int32(n);
     // At most half full: a capture has about one distinct value per message (each transaction's branch), so this
     // never rehashes when the caller's guess is right.
     let slots = 2048;
     while (slots < 2 * n) slots *= 2;
-    this.slots = new Int32Array(slots);
+    this.slots = memory.int32(slots);
   }
 
   get size(): number {
@@ -94,7 +96,7 @@ export class ByteStringTable {
     if (id === this.starts.length) {
       const n = id * 2;
       const grow = (a: Int32Array): Int32Array => {
-        const b = new Int32Array(n);
+        const b = this.memory.int32(n);
         b.set(a);
         return b;
       };
@@ -103,7 +105,7 @@ export class ByteStringTable {
       this.hashes = grow(this.hashes);
     }
     if (this.arenaUsed + length > this.arena.length) {
-      const b = new Uint8Array(Math.max(this.arena.length * 2, this.arenaUsed + length));
+      const b = this.memory.uint8(Math.max(this.arena.length * 2, this.arenaUsed + length));
       b.set(this.arena.subarray(0, this.arenaUsed));
       this.arena = b;
     }
@@ -118,7 +120,7 @@ export class ByteStringTable {
   }
 
   private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2);
+    const slots = this.memory.int32(this.slots.length * 2);
     const mask = slots.length - 1;
     for (let id = 0; id < this.count; id++) {
       let s = this.hashes[id] & mask;

@@ -10,6 +10,7 @@ import { LegLinker } from '../dialog/callLegs';
 import type { MessageColumns } from './messageColumns';
 import type { JsonOut } from '../report/prettyJsonBytes';
 import { IntMap } from './intMap';
+import type { ColumnMemory } from './columnMemory';
 
 const ROLE_REQUEST = 0, ROLE_RESPONSE = 1, ROLE_ACK = 2;
 
@@ -17,12 +18,12 @@ const ROLE_REQUEST = 0, ROLE_RESPONSE = 1, ROLE_ACK = 2;
 class IntColumn {
   data: Int32Array;
   length = 0;
-  constructor(capacity: number) {
-    this.data = new Int32Array(Math.max(16, capacity));
+  constructor(capacity: number, private readonly memory: ColumnMemory) {
+    this.data = memory.int32(Math.max(16, capacity));
   }
   push(v: number): number {
     if (this.length === this.data.length) {
-      const d = new Int32Array(this.data.length * 2);
+      const d = this.memory.int32(this.data.length * 2);
       d.set(this.data);
       this.data = d;
     }
@@ -80,6 +81,7 @@ export interface IndexedDialogs extends Omit<DialogsReport, 'dialogs'> {
 export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: IndexedCorrelationOptions = {}): IndexedDialogs {
   const n = cols.count;
   const str = cols.strings;
+  const memory = cols.memory;
   const text = (id: number): string => str.text(id);
   const ACK = str.internString('ACK');
   const INVITE = str.internString('INVITE');
@@ -88,30 +90,30 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
   const { kind, method, status, callId, cseq, fromTag, toTag, time } = cols;
 
   // Time order (messageOrder.ts): a capture is nearly always in order already.
-  let order: Int32Array = new Int32Array(n);
+  let order: Int32Array = memory.int32(n);
   for (let i = 0; i < n; i++) order[i] = i;
   let sorted = true;
   for (let i = 1; i < n; i++) if (time[i] < time[i - 1]) { sorted = false; break; }
   if (!sorted) order = Int32Array.from(Array.from(order).sort((a, b) => time[a] - time[b] || a - b));
-  const rank = new Int32Array(n);
+  const rank = memory.int32(n);
   for (let r = 0; r < n; r++) rank[order[r]] = r;
 
   // Transactions and copy groups (transactions.ts). Copies of a group are a linked list through nextCopy.
-  const groupOf = new Int32Array(n).fill(-1);
-  const nextCopy = new Int32Array(n).fill(-1);
-  const gTx = new IntColumn(n), gRole = new IntColumn(n), gFirst = new IntColumn(n), gLast = new IntColumn(n), gCount = new IntColumn(n);
-  const txMethod = new IntColumn(n >> 1), txRequest = new IntColumn(n >> 1), txAck = new IntColumn(n >> 1), txFinal = new IntColumn(n >> 1), txCancel = new IntColumn(n >> 1);
-  const txBranch = new IntColumn(n >> 1), txSentBy = new IntColumn(n >> 1), txKeyMethod = new IntColumn(n >> 1), txNextSameBranch = new IntColumn(n >> 1);
-  const txFirstResponse = new IntColumn(n >> 1);
+  const groupOf = memory.int32(n).fill(-1);
+  const nextCopy = memory.int32(n).fill(-1);
+  const gTx = new IntColumn(n, memory), gRole = new IntColumn(n, memory), gFirst = new IntColumn(n, memory), gLast = new IntColumn(n, memory), gCount = new IntColumn(n, memory);
+  const txMethod = new IntColumn(n >> 1, memory), txRequest = new IntColumn(n >> 1, memory), txAck = new IntColumn(n >> 1, memory), txFinal = new IntColumn(n >> 1, memory), txCancel = new IntColumn(n >> 1, memory);
+  const txBranch = new IntColumn(n >> 1, memory), txSentBy = new IntColumn(n >> 1, memory), txKeyMethod = new IntColumn(n >> 1, memory), txNextSameBranch = new IntColumn(n >> 1, memory);
+  const txFirstResponse = new IntColumn(n >> 1, memory);
   // Transaction key = top branch + sent-by + method (ACK counted as INVITE, §17.1.1.3): found by branch, then checked.
-  const txByBranch = new IntMap(n / 2);
+  const txByBranch = new IntMap(n / 2, memory);
   const findTx = (branch: number, sentBy: number, keyMethod: number): number => {
     for (let tx = txByBranch.get(branch); tx >= 0; tx = txNextSameBranch.data[tx]) {
       if (txSentBy.data[tx] === sentBy && txKeyMethod.data[tx] === keyMethod) return tx;
     }
     return -1;
   };
-  const gNextResponse = new IntColumn(n);
+  const gNextResponse = new IntColumn(n, memory);
   const newGroup = (tx: number, role: number, index: number): number => {
     const g = gTx.push(tx);
     gRole.push(role); gFirst.push(index); gLast.push(index); gCount.push(1); gNextResponse.push(-1);
@@ -169,13 +171,13 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
   }
 
   // Logical messages: one per hop key (hops.ts); hop groups of a logical message are a linked list through gNextHop.
-  const gNextHop = new Int32Array(gTx.length).fill(-1);
-  const lFirst = new IntColumn(n), lHopHead = new IntColumn(n), lHopTail = new IntColumn(n), lCount = new IntColumn(n);
+  const gNextHop = memory.int32(gTx.length).fill(-1);
+  const lFirst = new IntColumn(n, memory), lHopHead = new IntColumn(n, memory), lHopTail = new IntColumn(n, memory), lCount = new IntColumn(n, memory);
   // Hop key (hops.ts): Call-ID + CSeq + method + the originating UA's bottom Via; CANCEL and the ACK to a non-2xx
   // response are hop-by-hop (RFC 3261 §16.10, §17.1.1.3) and go by tags instead. Found by branch or From tag, then checked.
-  const lNextSameOrigin = new IntColumn(n);
-  const logicalByOrigin = new IntMap(n);
-  const seenGroup = new Uint8Array(gTx.length);
+  const lNextSameOrigin = new IntColumn(n, memory);
+  const logicalByOrigin = new IntMap(n, memory);
+  const seenGroup = memory.uint8(gTx.length);
   const sameHop = (i: number, roleI: number, j: number, roleJ: number): boolean => {
     if (kind[i] !== kind[j] || callId[i] !== callId[j] || cseq[i] !== cseq[j] || method[i] !== method[j]) return false;
     const hopByHop = method[i] === CANCEL || roleI === ROLE_ACK;
@@ -221,15 +223,15 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
   // their states and message lists live in typed columns and pools; report objects are made one at a time, when
   // the report is written.
   const nd = Math.max(16, n >> 2);
-  const dCall = new IntColumn(nd), dLocal = new IntColumn(nd), dRemote = new IntColumn(nd), dCreating = new IntColumn(nd);
-  const dCaller = new IntColumn(nd), dCallee = new IntColumn(nd), dState = new IntColumn(nd), dNextSameCall = new IntColumn(nd);
-  const dStateHead = new IntColumn(nd), dStateTail = new IntColumn(nd), dMsgHead = new IntColumn(nd), dMsgTail = new IntColumn(nd);
+  const dCall = new IntColumn(nd, memory), dLocal = new IntColumn(nd, memory), dRemote = new IntColumn(nd, memory), dCreating = new IntColumn(nd, memory);
+  const dCaller = new IntColumn(nd, memory), dCallee = new IntColumn(nd, memory), dState = new IntColumn(nd, memory), dNextSameCall = new IntColumn(nd, memory);
+  const dStateHead = new IntColumn(nd, memory), dStateTail = new IntColumn(nd, memory), dMsgHead = new IntColumn(nd, memory), dMsgTail = new IntColumn(nd, memory);
   // Pools of linked entries: state changes (state, cause id, message), dialog messages (logical id).
-  const sState = new IntColumn(nd), sCause = new IntColumn(nd), sMessage = new IntColumn(nd), sNext = new IntColumn(nd);
-  const mLid = new IntColumn(n), mNext = new IntColumn(n);
+  const sState = new IntColumn(nd, memory), sCause = new IntColumn(nd, memory), sMessage = new IntColumn(nd, memory), sNext = new IntColumn(nd, memory);
+  const mLid = new IntColumn(n, memory), mNext = new IntColumn(n, memory);
   const forks = new Map<number, number[]>();
   const causes = new CauseNames();
-  const dialogByCall = new IntMap(nd);
+  const dialogByCall = new IntMap(nd, memory);
   const findDialog = (call: number, a: number, b: number): number => {
     for (let id = dialogByCall.get(call); id >= 0; id = dNextSameCall.data[id]) {
       const local = dLocal.data[id], remote = dRemote.data[id];
@@ -239,10 +241,10 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
   };
   // Out-of-dialog INVITEs waiting for an answer, by Call-ID then From tag + CSeq, in the order they came; each with
   // the dialogs its answers made (pool adDialog/adNext) and the 100 Trying / CANCEL exchanges around it (pool of lids).
-  const aRequest = new IntColumn(nd), aFromTag = new IntColumn(nd), aCseq = new IntColumn(nd), aNext = new IntColumn(nd);
-  const aDialogHead = new IntColumn(nd), aDialogTail = new IntColumn(nd), aExtraHead = new IntColumn(nd), aExtraTail = new IntColumn(nd);
-  const adDialog = new IntColumn(nd), adNext = new IntColumn(nd), exLid = new IntColumn(nd), exNext = new IntColumn(nd);
-  const attemptByCall = new IntMap(nd);
+  const aRequest = new IntColumn(nd, memory), aFromTag = new IntColumn(nd, memory), aCseq = new IntColumn(nd, memory), aNext = new IntColumn(nd, memory);
+  const aDialogHead = new IntColumn(nd, memory), aDialogTail = new IntColumn(nd, memory), aExtraHead = new IntColumn(nd, memory), aExtraTail = new IntColumn(nd, memory);
+  const adDialog = new IntColumn(nd, memory), adNext = new IntColumn(nd, memory), exLid = new IntColumn(nd, memory), exNext = new IntColumn(nd, memory);
+  const attemptByCall = new IntMap(nd, memory);
   const findAttempt = (call: number, tag: number, seq: number): number => {
     for (let a = attemptByCall.get(call); a >= 0; a = aNext.data[a]) if (aFromTag.data[a] === tag && aCseq.data[a] === seq) return a;
     return -1;

@@ -2,6 +2,8 @@
 // branch, origin and Call-ID hold one entry per transaction or dialog, hundreds of thousands of them, and a Map
 // would keep an object per entry for the garbage collector to trace.
 
+import { SEPARATE_ARRAYS, type ColumnMemory } from './columnMemory';
+
 const EMPTY = -2147483648;
 
 export class IntMap {
@@ -9,11 +11,11 @@ export class IntMap {
   private values: Int32Array;
   private count = 0;
 
-  constructor(expected = 1024) {
+  constructor(expected = 1024, private readonly memory: ColumnMemory = SEPARATE_ARRAYS) {
     let n = 1024;
     while (n < expected * 2) n *= 2;
-    this.keys = new Int32Array(n).fill(EMPTY);
-    this.values = new Int32Array(n);
+    this.keys = memory.int32(n).fill(EMPTY);
+    this.values = memory.int32(n);
   }
 
   /** Value of key, or `missing`. Keys must not be -2**31. */
@@ -46,8 +48,8 @@ export class IntMap {
   private grow(): void {
     const keys = this.keys;
     const values = this.values;
-    this.keys = new Int32Array(keys.length * 2).fill(EMPTY);
-    this.values = new Int32Array(keys.length * 2);
+    this.keys = this.memory.int32(keys.length * 2).fill(EMPTY);
+    this.values = this.memory.int32(keys.length * 2);
     this.count = 0;
     for (let s = 0; s < keys.length; s++) if (keys[s] !== EMPTY) this.set(keys[s], values[s]);
   }

@@ -3,6 +3,7 @@
 // almost nothing to trace. Strings are ids into one ByteStringTable; -1 means absent.
 import type { Endpoint } from '../model/packet';
 import { ByteStringTable } from './byteStringTable';
+import { SEPARATE_ARRAYS, type ColumnMemory } from './columnMemory';
 
 const INITIAL = 1024;
 /** Methods whose correlation reads more headers than the index keeps (subscriptions, REFER relations). */
@@ -18,18 +19,23 @@ export class MessageColumns {
   private readonly endpointIds = new Map<number, number>();
 
   /** `expectedMessages` sizes the columns up front (a capture's size / 400 bytes is a fair guess). */
-  constructor(expectedMessages = INITIAL, evidenceHeaders: readonly string[] = []) {
+  /** Where these columns, the string table and the correlation's arrays live. */
+  readonly memory: ColumnMemory;
+
+  constructor(expectedMessages = INITIAL, evidenceHeaders: readonly string[] = [], memory: ColumnMemory = SEPARATE_ARRAYS) {
     this.evidenceHeaders = evidenceHeaders;
+    this.memory = memory;
     const n = Math.max(INITIAL, Math.ceil(expectedMessages));
     this.capacity = n;
-    this.strings = new ByteStringTable(n);
+    this.strings = new ByteStringTable(n, memory);
     this.refusedMethods = new Set(REFUSED_METHODS.map((m) => this.strings.internString(m)));
-    this.frame = new Int32Array(n); this.time = new Float64Array(n); this.src = new Int32Array(n); this.dst = new Int32Array(n);
-    this.kind = new Uint8Array(n); this.method = new Int32Array(n); this.status = new Int16Array(n); this.requestUri = new Int32Array(n);
-    this.callId = new Int32Array(n); this.cseq = new Int32Array(n); this.fromUri = new Int32Array(n); this.fromTag = new Int32Array(n);
-    this.toUri = new Int32Array(n); this.toTag = new Int32Array(n); this.topBranch = new Int32Array(n); this.topSentBy = new Int32Array(n);
-    this.bottomBranch = new Int32Array(n); this.bottomSentBy = new Int32Array(n);
-    this.evidenceFirst = new Int32Array(n);
+    const int32 = (): Int32Array => memory.int32(n);
+    this.frame = int32(); this.time = memory.float64(n); this.src = int32(); this.dst = int32();
+    this.kind = memory.uint8(n); this.method = int32(); this.status = memory.int16(n); this.requestUri = int32();
+    this.callId = int32(); this.cseq = int32(); this.fromUri = int32(); this.fromTag = int32();
+    this.toUri = int32(); this.toTag = int32(); this.topBranch = int32(); this.topSentBy = int32();
+    this.bottomBranch = int32(); this.bottomSentBy = int32();
+    this.evidenceFirst = int32();
   }
 
   frame: Int32Array;
@@ -68,7 +74,7 @@ export class MessageColumns {
   addEvidence(message: number, header: number, value: number): void {
     if (this.evidenceCount === this.evidenceHeader.length) {
       const grow = (a: Int32Array): Int32Array => {
-        const b = new Int32Array(a.length * 2);
+        const b = this.memory.int32(a.length * 2);
         b.set(a);
         return b;
       };
@@ -143,13 +149,17 @@ export class MessageColumns {
 
   private grow(): void {
     const n = this.capacity * 2;
-    const grow = <T extends Int32Array | Float64Array | Uint8Array | Int16Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(n);
+    const memory = this.memory;
+    const grow = (a: Int32Array): Int32Array => {
+      const b = memory.int32(n);
       b.set(a);
       return b;
     };
-    this.frame = grow(this.frame); this.time = grow(this.time); this.src = grow(this.src); this.dst = grow(this.dst);
-    this.kind = grow(this.kind); this.method = grow(this.method); this.status = grow(this.status);
+    const time = memory.float64(n), kind = memory.uint8(n), status = memory.int16(n);
+    time.set(this.time); kind.set(this.kind); status.set(this.status);
+    this.time = time; this.kind = kind; this.status = status;
+    this.frame = grow(this.frame); this.src = grow(this.src); this.dst = grow(this.dst);
+    this.method = grow(this.method);
     this.requestUri = grow(this.requestUri); this.callId = grow(this.callId); this.cseq = grow(this.cseq);
     this.fromUri = grow(this.fromUri); this.fromTag = grow(this.fromTag); this.toUri = grow(this.toUri); this.toTag = grow(this.toTag);
     this.topBranch = grow(this.topBranch); this.topSentBy = grow(this.topSentBy);

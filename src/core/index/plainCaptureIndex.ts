@@ -14,6 +14,7 @@ import { MAX_RECORD_BYTES } from '../pcap/limits';
 import { PCAP_MAGICS } from '../pcap/pcapReader';
 import { SKIPPED_BLOCKS } from '../pcap/pcapngReader';
 import { MessageColumns } from './messageColumns';
+import type { ColumnMemory } from './columnMemory';
 import { evidenceHeaderNames, HeaderNames, scanPlainSip, type PlainScanOptions } from './plainSipScan';
 
 /** Ports where the full decoder looks for a tunnel inside UDP (packetDecoder: HEPv1/v2, VXLAN, GTP-U). */
@@ -34,6 +35,8 @@ interface Interface { linkType: number; unitsPerSecond: number; offsetSeconds: n
 export interface PlainIndexOptions extends PlainScanOptions {
   /** Sizes the index up front (a capture's byte size / 400 is a fair guess); it grows past it when needed. */
   expectedMessages?: number;
+  /** Where the index's arrays live (default: each its own buffer). */
+  memory?: ColumnMemory;
 }
 
 export class PlainCaptureIndexer {
@@ -68,7 +71,7 @@ export class PlainCaptureIndexer {
   constructor(options: PlainIndexOptions) {
     const evidence = evidenceHeaderNames(options.correlationHeaders);
     this.names = new HeaderNames(evidence);
-    this.columns = new MessageColumns(options.expectedMessages, evidence);
+    this.columns = new MessageColumns(options.expectedMessages, evidence, options.memory);
   }
 
   /** Feeds the next chunk; false once the capture is known not to be plain (the rest need not be read). */
