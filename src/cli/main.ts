@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // The siptrail command line: the same core as the VS Code extension, for terminals and CI pipelines.
 // The CLI is the only part that touches node:fs (here, loadTrace.ts and streamMessages.ts).
 import { Command, CommanderError } from 'commander';

@@ -55,6 +55,15 @@ export class ByteStringTable {
     }
   }
 
+  /**
+   * Id of bytes[start, end), trying `hint` first (the same field's id in the previous message): a method, a URI or a
+   * sent-by is usually the one just seen, and one compare is cheaper than hashing it and probing the table.
+   */
+  internHinted(hint: number, bytes: Uint8Array, start: number, end: number): number {
+    if (hint >= 0 && hint < this.count && this.lengths[hint] === end - start && this.same(hint, bytes, start, end - start)) return hint;
+    return this.intern(bytes, start, end);
+  }
+
   /** Id of a string that is not in message bytes (a method name). */
   internString(s: string): number {
     const bytes = new Uint8Array(s.length);

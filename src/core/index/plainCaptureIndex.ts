@@ -15,7 +15,7 @@ import { PCAP_MAGICS } from '../pcap/pcapReader';
 import { SKIPPED_BLOCKS } from '../pcap/pcapngReader';
 import { MessageColumns } from './messageColumns';
 import type { ColumnMemory } from './columnMemory';
-import { evidenceHeaderNames, HeaderNames, scanPlainSip, type PlainScanOptions } from './plainSipScan';
+import { evidenceHeaderNames, HeaderNames, scanPlainSip, UNCHECKED_START_LINE, type PlainScanOptions } from './plainSipScan';
 
 /** Ports where the full decoder looks for a tunnel inside UDP (packetDecoder: HEPv1/v2, VXLAN, GTP-U). */
 const TUNNEL_PORTS = new Set([...HEP_DEFAULT_PORTS, ...VXLAN_DEFAULT_PORTS, ...GTPU_DEFAULT_PORTS]);
@@ -302,11 +302,15 @@ export class PlainCaptureIndexer {
     // What the full pipeline does with a datagram that is not SIP (sipExtractor): keep-alives and STUN are counted
     // in a finding, SIP after other bytes is a finding; anything else (RTP, DNS …) is passed over silently.
     if (isKeepAlive(b, payload, payloadEnd) || isStun(b, payload, payloadEnd)) return this.refuse('a keep-alive or STUN datagram');
-    if (checkSipStartLine(b, payload, payloadEnd, true) !== 'yes') {
-      if (payloadEnd - payload >= 16 && findSipStartLine(b, payload, payloadEnd, true) > payload) return this.refuse('SIP after other bytes in a datagram');
-      return true;
+    // A start line in the scanner's simple forms is SIP (checkSipStartLine's 'yes'); only others need the check.
+    let why = scanPlainSip(b, payload, payloadEnd, cols, this.names, time, this.frame, src, dst, false);
+    if (why === UNCHECKED_START_LINE) {
+      if (checkSipStartLine(b, payload, payloadEnd, true) !== 'yes') {
+        if (payloadEnd - payload >= 16 && findSipStartLine(b, payload, payloadEnd, true) > payload) return this.refuse('SIP after other bytes in a datagram');
+        return true;
+      }
+      why = scanPlainSip(b, payload, payloadEnd, cols, this.names, time, this.frame, src, dst);
     }
-    const why = scanPlainSip(b, payload, payloadEnd, cols, this.names, time, this.frame, src, dst);
     if (why !== null) return this.refuse(`not a plain SIP message (${why})`);
     return true;
   }

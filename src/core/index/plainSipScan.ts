@@ -12,6 +12,7 @@ import { checkDate } from '../sip/scalarHeaders';
 import { checkVia } from '../sip/via';
 import { parseRequestLine } from '../sip/requestLine';
 import { parseStatusLine } from '../sip/statusLine';
+import { MAX_METHOD } from '../sip/startLine';
 
 const CR = 0x0d, LF = 0x0a, SP = 0x20, COLON = 0x3a, SEMI = 0x3b, EQ = 0x3d, LT = 0x3c, GT = 0x3e, DQUOTE = 0x22;
 const AT = 0x40, DOT = 0x2e, HYPHEN = 0x2d, SLASH = 0x2f, BACKSLASH = 0x5c;
@@ -315,15 +316,28 @@ const nameAddr = new Int32Array(4);
 /** Evidence of the message being scanned: header number, value id, … */
 const evidence: number[] = [];
 const via = new Int32Array(4);
+/**
+ * The ids the previous message had for the fields that repeat from message to message (internHinted); only ever a
+ * hint, checked against the text, so a stale id from another table costs a compare, never a wrong id.
+ */
+const hints = new Int32Array(7).fill(-1);
+const HINT_METHOD = 0, HINT_REQUEST_URI = 1, HINT_CSEQ_METHOD = 2, HINT_FROM_URI = 3, HINT_TO_URI = 4, HINT_SENT_BY = 5;
+
+/** What scanPlainSip answers, when asked to, for a start line outside its simple forms: the caller checks it is SIP. */
+export const UNCHECKED_START_LINE = 'unchecked start line';
 
 /**
  * Adds the message in b[start, end) to the index when it is plain; otherwise returns why not (and adds nothing).
+ * With `startLineChecked` false, a start line outside the simple forms (which checkSipStartLine always calls SIP)
+ * answers UNCHECKED_START_LINE before anything else, so the caller need not check the simple ones.
  */
-export function scanPlainSip(b: Uint8Array, start: number, end: number, cols: MessageColumns, names: HeaderNames, time: number, frame: number, src: number, dst: number): string | null {
+export function scanPlainSip(b: Uint8Array, start: number, end: number, cols: MessageColumns, names: HeaderNames, time: number, frame: number, src: number, dst: number, startLineChecked = true): string | null {
   const strings = cols.strings;
   let p = start;
+  // Both simple forms start with an upper-case letter (RTP, STUN and the like do not: they are the caller's to judge).
+  if (!startLineChecked && (end - start < 2 || !UPPER[b[start]])) return UNCHECKED_START_LINE;
   let cr = b.indexOf(CR, p);
-  if (cr < 0 || cr >= end - 1 || b[cr + 1] !== LF || !printable(b, p, cr)) return 'start line';
+  if (cr < 0 || cr >= end - 1 || b[cr + 1] !== LF || !printable(b, p, cr)) return startLineChecked ? 'start line' : UNCHECKED_START_LINE;
   let kind = -1;
   let method = -1;
   let status = 0;
@@ -338,14 +352,15 @@ export function scanPlainSip(b: Uint8Array, start: number, end: number, cols: Me
     let q = p;
     while (q < cr && UPPER[b[q]]) q++;
     const us = q + 1;
-    const ue = q > p && q < cr && b[q] === SP ? scanUri(b, us, cr) : -1;
+    const ue = q > p && q - p <= MAX_METHOD && q < cr && b[q] === SP ? scanUri(b, us, cr) : -1;
     if (ue >= 0 && cr - ue === 8 && b[ue] === SP && b[ue + 1] === 0x53 && b[ue + 2] === 0x49 && b[ue + 3] === 0x50 && b[ue + 4] === SLASH && b[ue + 5] === 0x32 && b[ue + 6] === DOT && b[ue + 7] === 0x30) {
       kind = 0;
-      method = strings.intern(b, p, q);
-      requestUri = strings.intern(b, us, ue);
+      method = hints[HINT_METHOD] = strings.internHinted(hints[HINT_METHOD], b, p, q);
+      requestUri = hints[HINT_REQUEST_URI] = strings.internHinted(hints[HINT_REQUEST_URI], b, us, ue);
     }
   }
   if (kind < 0) {
+    if (!startLineChecked) return UNCHECKED_START_LINE;
     // Not the simple form (a tel: URI, a GRUU parameter, a reason phrase with odd spacing …): the full parser's
     // start-line check decides, as parseSipMessage calls it.
     const line = valueText(b, p, cr);
@@ -416,14 +431,15 @@ export function scanPlainSip(b: Uint8Array, start: number, end: number, cols: Me
         let m = d + 1;
         while (m < ve && UPPER[b[m]]) m++;
         if (m !== ve || m === d + 1) return 'CSeq';
-        cseqMethod = strings.intern(b, d + 1, ve);
+        cseqMethod = hints[HINT_CSEQ_METHOD] = strings.internHinted(hints[HINT_CSEQ_METHOD], b, d + 1, ve);
         break;
       }
       case Header.From:
       case Header.To: {
         let uri: number, tag: number;
         if (scanNameAddr(b, vs, ve, false, nameAddr)) {
-          uri = strings.intern(b, nameAddr[0], nameAddr[1]);
+          const hint = h === Header.From ? HINT_FROM_URI : HINT_TO_URI;
+          uri = hints[hint] = strings.internHinted(hints[hint], b, nameAddr[0], nameAddr[1]);
           tag = nameAddr[2] < 0 ? -1 : strings.intern(b, nameAddr[2], nameAddr[3]);
         } else {
           const r = checkNameAddr(valueText(b, vs, ve));
@@ -443,7 +459,7 @@ export function scanPlainSip(b: Uint8Array, start: number, end: number, cols: Me
       }
       case Header.Via:
         if (scanVia(b, vs, ve, via)) {
-          bottomSentBy = strings.intern(b, via[0], via[1]);
+          bottomSentBy = hints[HINT_SENT_BY] = strings.internHinted(hints[HINT_SENT_BY], b, via[0], via[1]);
           bottomBranch = strings.intern(b, via[2], via[3]);
           if (vias++ === 0) {
             topSentBy = bottomSentBy;

@@ -14,7 +14,7 @@ export function isTokenByte(b: number): boolean {
 }
 
 const SP = 0x20, HTAB = 0x09, CR = 0x0d, LF = 0x0a;
-const MAX_METHOD = 64;
+export const MAX_METHOD = 64;
 const MAX_CODE_DIGITS = 12;
 
 /** 'yes' / 'no', or 'more' when the bytes stop before the answer is known (a stream may still bring the rest). */
