@@ -59,7 +59,7 @@ export function prefaultedArena(expectedBytes: number, minBytes = MIN_BYTES): Pr
   });
   let worker: Worker | undefined;
   try {
-    worker = new Worker(TOUCHER, { eval: true, workerData: { arena, control } });
+    worker = new Worker(TOUCHER, { eval: true, workerData: { arena, control }, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 8, codeRangeSizeMb: 4, stackSizeMb: 1 } });
     worker.unref(); // never what keeps the process alive
     worker.on('error', () => {}); // the arena works without it
   } catch {

@@ -4,6 +4,7 @@
 
 import { SEPARATE_ARRAYS, type ColumnMemory } from './columnMemory';
 
+/** Keys are stored XOR this, so that the one key not allowed (-2**31) is 0 and a fresh, zero-filled table is empty. */
 const EMPTY = -2147483648;
 
 export class IntMap {
@@ -14,30 +15,32 @@ export class IntMap {
   constructor(expected = 1024, private readonly memory: ColumnMemory = SEPARATE_ARRAYS) {
     let n = 1024;
     while (n < expected * 2) n *= 2;
-    this.keys = memory.int32(n).fill(EMPTY);
+    this.keys = memory.int32(n);
     this.values = memory.int32(n);
   }
 
   /** Value of key, or `missing`. Keys must not be -2**31. */
   get(key: number, missing = -1): number {
     const mask = this.keys.length - 1;
+    const stored = key ^ EMPTY;
     for (let s = Math.imul(key, 0x9e3779b1) >>> 0 & mask; ; s = (s + 1) & mask) {
       const k = this.keys[s];
-      if (k === key) return this.values[s];
-      if (k === EMPTY) return missing;
+      if (k === stored) return this.values[s];
+      if (k === 0) return missing;
     }
   }
 
   set(key: number, value: number): void {
     const mask = this.keys.length - 1;
+    const stored = key ^ EMPTY;
     for (let s = Math.imul(key, 0x9e3779b1) >>> 0 & mask; ; s = (s + 1) & mask) {
       const k = this.keys[s];
-      if (k === key) {
+      if (k === stored) {
         this.values[s] = value;
         return;
       }
-      if (k === EMPTY) {
-        this.keys[s] = key;
+      if (k === 0) {
+        this.keys[s] = stored;
         this.values[s] = value;
         if (++this.count * 2 > this.keys.length) this.grow();
         return;
@@ -48,9 +51,9 @@ export class IntMap {
   private grow(): void {
     const keys = this.keys;
     const values = this.values;
-    this.keys = this.memory.int32(keys.length * 2).fill(EMPTY);
+    this.keys = this.memory.int32(keys.length * 2);
     this.values = this.memory.int32(keys.length * 2);
     this.count = 0;
-    for (let s = 0; s < keys.length; s++) if (keys[s] !== EMPTY) this.set(keys[s], values[s]);
+    for (let s = 0; s < keys.length; s++) if (keys[s] !== 0) this.set(keys[s] ^ EMPTY, values[s]);
   }
 }
