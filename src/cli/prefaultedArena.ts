@@ -9,7 +9,7 @@ import { ArenaMemory, SEPARATE_ARRAYS, type ColumnMemory } from '../core/index/c
 
 const PAGE_BYTES = 4096;
 /** How far past the allocations the worker touches (the next array's first pages), each page of it resident. */
-const AHEAD_BYTES = 2 << 20;
+const AHEAD_BYTES = 1 << 20;
 /** Below this the worker's start-up (~70 ms on the second core, ~11 MB) is not worth it. */
 const MIN_BYTES = 32 << 20;
 /** The largest arena asked for; allocations beyond it get their own buffers. */
