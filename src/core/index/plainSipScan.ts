@@ -301,6 +301,13 @@ function printable(b: Uint8Array, s: number, e: number): boolean {
   return true;
 }
 
+/** End (the CR) of a line of printable ASCII ending in CRLF that starts at p, or -1. */
+function lineEnd(b: Uint8Array, p: number, end: number): number {
+  let cr = p;
+  while (cr < end && b[cr] >= 0x20 && b[cr] <= 0x7e) cr++;
+  return cr >= end - 1 || b[cr] !== CR || b[cr + 1] !== LF ? -1 : cr;
+}
+
 function digits(b: Uint8Array, s: number, e: number, max: number): number {
   if (e <= s || e - s > 9) return -1;
   let v = 0;
@@ -386,18 +393,23 @@ export function scanPlainSip(b: Uint8Array, start: number, end: number, cols: Me
   evidence.length = 0;
   p = cr + 2;
   for (;;) {
-    // One pass finds the line's end and checks that it is printable ASCII (no HT, no UTF-8: those go to the full parser).
-    cr = p;
+    // The empty line ends the header section.
+    if (p < end - 1 && b[p] === CR && b[p + 1] === LF) {
+      cr = p;
+      break;
+    }
+    // The name (a token, so printable), its colon, then the rest of the line up to CRLF must be printable ASCII
+    // (no HT, no UTF-8: those go to the full parser). Each byte is read once.
+    let q = p;
+    while (q < end && TOKEN[b[q]]) q++;
+    if (q === p || q >= end || b[q] !== COLON) return lineEnd(b, p, end) < 0 ? 'header section' : 'header name';
+    cr = q + 1;
     while (cr < end) {
       const c = b[cr];
       if (c < 0x20 || c > 0x7e) break;
       cr++;
     }
     if (cr >= end - 1 || b[cr] !== CR || b[cr + 1] !== LF) return 'header section';
-    if (cr === p) break;
-    let q = p;
-    while (q < cr && TOKEN[b[q]]) q++;
-    if (q === p || q >= cr || b[q] !== COLON) return 'header name';
     const h = names.lookup(b, p, q);
     let vs = q + 1;
     while (vs < cr && b[vs] === SP) vs++;
