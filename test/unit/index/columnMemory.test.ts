@@ -61,9 +61,12 @@ test('a load capture indexed in the prefaulted arena (worker running) gives the 
   }
 });
 
-test('a small trace gets separate arrays and no worker', () => {
-  const arena = prefaultedArena(1 << 20);
-  assert.equal(arena.usedBytes(), 0);
-  assert.ok(arena.memory.int32(4).buffer instanceof ArrayBuffer);
-  arena.release();
+test('a small trace, or one past 512 MiB, gets separate arrays and no worker', () => {
+  for (const size of [1 << 20, 600 << 20]) {
+    const arena = prefaultedArena(size);
+    const column = arena.memory.int32(4);
+    assert.ok(column.buffer instanceof ArrayBuffer && !(column.buffer instanceof SharedArrayBuffer), `${size}`);
+    assert.equal(arena.usedBytes(), 0);
+    arena.release();
+  }
 });
