@@ -19,13 +19,14 @@ export function indexedDialogs(
   if (!indexed) return null;
   const read = performance.now();
   const faultsAfterRead = process.resourceUsage().minorPageFault;
+  const rssAfterRead = process.memoryUsage.rss();
   inspect?.(indexed.columns);
   const report = correlateIndex({ path: paths[0], format: indexed.format, packets: indexed.packets }, indexed.columns);
   indexed.allocationsDone?.();
   if (process.env.SIPTRAIL_DEBUG) {
     const mb = (n: number) => `${(n / 1048576).toFixed(0)} MiB`;
     const m = process.memoryUsage();
-    deps.stderr(`siptrail: index ${(read - started).toFixed(0)} ms (${indexed.columns.count} messages), correlation ${(performance.now() - read).toFixed(0)} ms, ${(process.uptime() * 1000).toFixed(0)} ms since start; RSS ${mb(m.rss)}, heap ${mb(m.heapUsed)}, array buffers ${mb(m.arrayBuffers)} (arena ${mb(indexed.arenaBytes?.() ?? 0)}); page faults ${faultsAtStart} before the index, ${faultsAfterRead - faultsAtStart} in it, ${process.resourceUsage().minorPageFault - faultsAfterRead} in correlation\n`);
+    deps.stderr(`siptrail: index ${(read - started).toFixed(0)} ms (${indexed.columns.count} messages), correlation ${(performance.now() - read).toFixed(0)} ms, ${(process.uptime() * 1000).toFixed(0)} ms since start; RSS ${mb(rssAfterRead)} after the index, ${mb(m.rss)} after correlation, heap ${mb(m.heapUsed)}, array buffers ${mb(m.arrayBuffers)} (arena ${mb(indexed.arenaBytes?.() ?? 0)}); page faults ${faultsAtStart} before the index, ${faultsAfterRead - faultsAtStart} in it, ${process.resourceUsage().minorPageFault - faultsAfterRead} in correlation\n`);
   }
   return report;
 }

@@ -42,7 +42,10 @@ export class ByteStringTable {
     for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
     const mask = this.slots.length - 1;
     const length = end - start;
-    for (let s = h & mask; ; s = (s + 1) & mask) {
+    // The probe step runs on every call (first to the home slot): a step taken only on a collision has no type
+    // feedback when V8 optimises this early on, and the first collision after that deoptimised the scanner.
+    for (let s = (h & mask) - 1; ;) {
+      s = (s + 1) & mask;
       const entry = this.slots[s];
       if (entry === 0) {
         const id = this.add(h, bytes, start, length);

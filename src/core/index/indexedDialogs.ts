@@ -95,8 +95,6 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
   let sorted = true;
   for (let i = 1; i < n; i++) if (time[i] < time[i - 1]) { sorted = false; break; }
   if (!sorted) order = Int32Array.from(Array.from(order).sort((a, b) => time[a] - time[b] || a - b));
-  const rank = memory.int32(n);
-  for (let r = 0; r < n; r++) rank[order[r]] = r;
 
   // Transactions and copy groups (transactions.ts). Copies of a group are a linked list through nextCopy.
   const groupOf = memory.int32(n).fill(-1);
@@ -126,43 +124,47 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
     gCount.data[g]++;
     groupOf[index] = g;
   };
-  for (let r = 0; r < n; r++) {
-    const i = order[r];
-    const m = method[i];
-    const branch = cols.topBranch[i];
-    const sentBy = cols.topSentBy[i];
-    const keyMethod = m === ACK ? INVITE : m;
-    let tx = findTx(branch, sentBy, keyMethod);
-    if (tx < 0) {
-      tx = txMethod.push(m);
-      txRequest.push(-1); txAck.push(-1); txFinal.push(0); txCancel.push(-1); txFirstResponse.push(-1);
-      txBranch.push(branch); txSentBy.push(sentBy); txKeyMethod.push(keyMethod);
-      txNextSameBranch.push(txByBranch.get(branch));
-      txByBranch.set(branch, tx);
-    }
-    if (kind[i] === 0) {
-      if (m === ACK && txMethod.data[tx] === INVITE) {
-        if (txAck.data[tx] < 0) txAck.data[tx] = newGroup(tx, ROLE_ACK, i);
-        else addCopy(txAck.data[tx], i);
-      } else if (txRequest.data[tx] < 0) {
-        txRequest.data[tx] = newGroup(tx, ROLE_REQUEST, i);
-      } else addCopy(txRequest.data[tx], i);
-    } else {
-      // Response copy groups of a transaction: one per status + To tag.
-      let g = txFirstResponse.data[tx];
-      let last = -1;
-      while (g >= 0 && !(status[gFirst.data[g]] === status[i] && toTag[gFirst.data[g]] === toTag[i])) {
-        last = g;
-        g = gNextResponse.data[g];
+  // Each phase loop in a function of its own: V8 optimises it on its own (on-stack), and leaving it does
+  // not deoptimise code made for the whole correlation (one function had been deoptimised at every phase).
+  ((): void => {
+    for (let r = 0; r < n; r++) {
+      const i = order[r];
+      const m = method[i];
+      const branch = cols.topBranch[i];
+      const sentBy = cols.topSentBy[i];
+      const keyMethod = m === ACK ? INVITE : m;
+      let tx = findTx(branch, sentBy, keyMethod);
+      if (tx < 0) {
+        tx = txMethod.push(m);
+        txRequest.push(-1); txAck.push(-1); txFinal.push(0); txCancel.push(-1); txFirstResponse.push(-1);
+        txBranch.push(branch); txSentBy.push(sentBy); txKeyMethod.push(keyMethod);
+        txNextSameBranch.push(txByBranch.get(branch));
+        txByBranch.set(branch, tx);
       }
-      if (g < 0) {
-        g = newGroup(tx, ROLE_RESPONSE, i);
-        if (last < 0) txFirstResponse.data[tx] = g;
-        else gNextResponse.data[last] = g;
-      } else addCopy(g, i);
-      if (status[i] >= 200 && txFinal.data[tx] === 0) txFinal.data[tx] = status[i];
+      if (kind[i] === 0) {
+        if (m === ACK && txMethod.data[tx] === INVITE) {
+          if (txAck.data[tx] < 0) txAck.data[tx] = newGroup(tx, ROLE_ACK, i);
+          else addCopy(txAck.data[tx], i);
+        } else if (txRequest.data[tx] < 0) {
+          txRequest.data[tx] = newGroup(tx, ROLE_REQUEST, i);
+        } else addCopy(txRequest.data[tx], i);
+      } else {
+        // Response copy groups of a transaction: one per status + To tag.
+        let g = txFirstResponse.data[tx];
+        let last = -1;
+        while (g >= 0 && !(status[gFirst.data[g]] === status[i] && toTag[gFirst.data[g]] === toTag[i])) {
+          last = g;
+          g = gNextResponse.data[g];
+        }
+        if (g < 0) {
+          g = newGroup(tx, ROLE_RESPONSE, i);
+          if (last < 0) txFirstResponse.data[tx] = g;
+          else gNextResponse.data[last] = g;
+        } else addCopy(g, i);
+        if (status[i] >= 200 && txFinal.data[tx] === 0) txFinal.data[tx] = status[i];
+      }
     }
-  }
+  })();
   // CANCEL ↔ INVITE: same branch and sent-by (RFC 3261 §9.1).
   for (let tx = 0; tx < txMethod.length; tx++) {
     if (txMethod.data[tx] !== CANCEL) continue;
@@ -189,26 +191,28 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
     if (kind[i] === 0) return roleI === roleJ;
     return status[i] === status[j] && toTag[i] === toTag[j];
   };
-  for (let r = 0; r < n; r++) {
-    const g = groupOf[order[r]];
-    if (seenGroup[g]) continue;
-    seenGroup[g] = 1;
-    const i = gFirst.data[g];
-    const role = gRole.data[g];
-    const origin = method[i] === CANCEL || role === ROLE_ACK ? -2 - fromTag[i] : cols.bottomBranch[i];
-    let lid = logicalByOrigin.get(origin);
-    while (lid >= 0 && !sameHop(lFirst.data[lid], gRole.data[lHopHead.data[lid]], i, role)) lid = lNextSameOrigin.data[lid];
-    if (lid < 0) {
-      const id = lFirst.push(i);
-      lHopHead.push(g); lHopTail.push(g); lCount.push(gCount.data[g]);
-      lNextSameOrigin.push(logicalByOrigin.get(origin));
-      logicalByOrigin.set(origin, id);
-    } else {
-      gNextHop[lHopTail.data[lid]] = g;
-      lHopTail.data[lid] = g;
-      lCount.data[lid] += gCount.data[g];
+  ((): void => {
+    for (let r = 0; r < n; r++) {
+      const g = groupOf[order[r]];
+      if (seenGroup[g]) continue;
+      seenGroup[g] = 1;
+      const i = gFirst.data[g];
+      const role = gRole.data[g];
+      const origin = method[i] === CANCEL || role === ROLE_ACK ? -2 - fromTag[i] : cols.bottomBranch[i];
+      let lid = logicalByOrigin.get(origin);
+      while (lid >= 0 && !sameHop(lFirst.data[lid], gRole.data[lHopHead.data[lid]], i, role)) lid = lNextSameOrigin.data[lid];
+      if (lid < 0) {
+        const id = lFirst.push(i);
+        lHopHead.push(g); lHopTail.push(g); lCount.push(gCount.data[g]);
+        lNextSameOrigin.push(logicalByOrigin.get(origin));
+        logicalByOrigin.set(origin, id);
+      } else {
+        gNextHop[lHopTail.data[lid]] = g;
+        lHopTail.data[lid] = g;
+        lCount.data[lid] += gCount.data[g];
+      }
     }
-  }
+  })();
   const copiesOf = (g: number): number[] => {
     const out: number[] = [];
     for (let c = gFirst.data[g]; c >= 0; c = nextCopy[c]) out.push(c);
@@ -219,7 +223,7 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
   };
   const txOfMessage = (i: number): number => gTx.data[groupOf[i]];
 
-  // Dialogs (dialogs.ts), over logical messages in time order (logical ids are already in rank order). Dialogs,
+  // Dialogs (dialogs.ts), over logical messages in time order (logical ids are already in time order). Dialogs,
   // their states and message lists live in typed columns and pools; report objects are made one at a time, when
   // the report is written.
   const nd = Math.max(16, n >> 2);
@@ -227,7 +231,9 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
   const dCaller = new IntColumn(nd, memory), dCallee = new IntColumn(nd, memory), dState = new IntColumn(nd, memory), dNextSameCall = new IntColumn(nd, memory);
   const dStateHead = new IntColumn(nd, memory), dStateTail = new IntColumn(nd, memory), dMsgHead = new IntColumn(nd, memory), dMsgTail = new IntColumn(nd, memory);
   // Pools of linked entries: state changes (state, cause id, message), dialog messages (logical id).
-  const sState = new IntColumn(nd, memory), sCause = new IntColumn(nd, memory), sMessage = new IntColumn(nd, memory), sNext = new IntColumn(nd, memory);
+  // Room for three changes a dialog (early, confirmed, terminated): growing, on a path V8 had not seen run before
+  // it optimised this, deoptimised the correlation.
+  const sState = new IntColumn(3 * nd, memory), sCause = new IntColumn(3 * nd, memory), sMessage = new IntColumn(3 * nd, memory), sNext = new IntColumn(3 * nd, memory);
   const mLid = new IntColumn(n, memory), mNext = new IntColumn(n, memory);
   const forks = new Map<number, number[]>();
   const causes = new CauseNames();
@@ -311,57 +317,59 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
     aDialogTail.data[a] = e;
     return d;
   };
-  for (let lid = 0; lid < lFirst.length; lid++) {
-    const i = lFirst.data[lid];
-    const m = method[i];
-    const call = callId[i];
-    if (kind[i] === 0 && toTag[i] < 0) {
-      if (m === INVITE) {
-        if (findAttempt(call, fromTag[i], cseq[i]) < 0) {
-          const a = aRequest.push(lid);
-          aFromTag.push(fromTag[i]); aCseq.push(cseq[i]); aNext.push(attemptByCall.get(call));
-          aDialogHead.push(-1); aDialogTail.push(-1); aExtraHead.push(-1); aExtraTail.push(-1);
-          attemptByCall.set(call, a);
+  ((): void => {
+    for (let lid = 0; lid < lFirst.length; lid++) {
+      const i = lFirst.data[lid];
+      const m = method[i];
+      const call = callId[i];
+      if (kind[i] === 0 && toTag[i] < 0) {
+        if (m === INVITE) {
+          if (findAttempt(call, fromTag[i], cseq[i]) < 0) {
+            const a = aRequest.push(lid);
+            aFromTag.push(fromTag[i]); aCseq.push(cseq[i]); aNext.push(attemptByCall.get(call));
+            aDialogHead.push(-1); aDialogTail.push(-1); aExtraHead.push(-1); aExtraTail.push(-1);
+            attemptByCall.set(call, a);
+          }
+        } else if (m === CANCEL) {
+          const a = findAttempt(call, fromTag[i], cseq[i]);
+          if (a >= 0) addExtra(a, lid);
         }
-      } else if (m === CANCEL) {
+        continue;
+      }
+      if (kind[i] === 1 && (toTag[i] < 0 || m === CANCEL)) {
         const a = findAttempt(call, fromTag[i], cseq[i]);
         if (a >= 0) addExtra(a, lid);
+        continue;
       }
-      continue;
-    }
-    if (kind[i] === 1 && (toTag[i] < 0 || m === CANCEL)) {
-      const a = findAttempt(call, fromTag[i], cseq[i]);
-      if (a >= 0) addExtra(a, lid);
-      continue;
-    }
-    const a = kind[i] === 1 ? findAttempt(call, fromTag[i], cseq[i]) : -1;
-    if (a >= 0 && method[lFirst.data[aRequest.data[a]]] === m) {
-      const d = dialogForAnswer(a, call, toTag[i]);
+      const a = kind[i] === 1 ? findAttempt(call, fromTag[i], cseq[i]) : -1;
+      if (a >= 0 && method[lFirst.data[aRequest.data[a]]] === m) {
+        const d = dialogForAnswer(a, call, toTag[i]);
+        attach(d, lid);
+        const s = status[i];
+        if (s < 200) {
+          if (s > 100 && dState.data[d] === TRYING) setState(d, EARLY, lid, causes.of('provisional', s));
+        } else if (s < 300) {
+          setState(d, CONFIRMED, lid, causes.of('2xx', s));
+        } else if (dState.data[d] !== CONFIRMED) {
+          // A non-2xx final response ends the early dialogs of the request; after a CANCEL the 487 does (RFC 3261 §9.1).
+          setState(d, TERMINATED, lid, txCancel.data[txOfMessage(i)] >= 0 ? causes.named('cancel') : causes.of('non-2xx', s));
+        }
+        continue;
+      }
+      let d = findDialog(call, fromTag[i], toTag[i]);
+      if (d < 0) {
+        // The trace starts inside this dialog.
+        d = newDialog(call, fromTag[i], toTag[i], -1);
+        dCaller.data[d] = kind[i] === 0 ? cols.fromUri[i] : cols.toUri[i];
+        dCallee.data[d] = kind[i] === 0 ? cols.toUri[i] : cols.fromUri[i];
+        setState(d, CONFIRMED, lid, causes.named('seen-mid-dialog'));
+      }
       attach(d, lid);
-      const s = status[i];
-      if (s < 200) {
-        if (s > 100 && dState.data[d] === TRYING) setState(d, EARLY, lid, causes.of('provisional', s));
-      } else if (s < 300) {
-        setState(d, CONFIRMED, lid, causes.of('2xx', s));
-      } else if (dState.data[d] !== CONFIRMED) {
-        // A non-2xx final response ends the early dialogs of the request; after a CANCEL the 487 does (RFC 3261 §9.1).
-        setState(d, TERMINATED, lid, txCancel.data[txOfMessage(i)] >= 0 ? causes.named('cancel') : causes.of('non-2xx', s));
-      }
-      continue;
+      if (kind[i] === 0) {
+        if (m === BYE) setState(d, TERMINATED, lid, causes.named('bye'));
+      } else if (dState.data[d] === TRYING && status[i] >= 200 && status[i] < 300) setState(d, CONFIRMED, lid, causes.of('2xx', status[i]));
     }
-    let d = findDialog(call, fromTag[i], toTag[i]);
-    if (d < 0) {
-      // The trace starts inside this dialog.
-      d = newDialog(call, fromTag[i], toTag[i], -1);
-      dCaller.data[d] = kind[i] === 0 ? cols.fromUri[i] : cols.toUri[i];
-      dCallee.data[d] = kind[i] === 0 ? cols.toUri[i] : cols.fromUri[i];
-      setState(d, CONFIRMED, lid, causes.named('seen-mid-dialog'));
-    }
-    attach(d, lid);
-    if (kind[i] === 0) {
-      if (m === BYE) setState(d, TERMINATED, lid, causes.named('bye'));
-    } else if (dState.data[d] === TRYING && status[i] >= 200 && status[i] < 300) setState(d, CONFIRMED, lid, causes.of('2xx', status[i]));
-  }
+  })();
   for (let a = 0; a < aRequest.length; a++) {
     if (aDialogHead.data[a] >= 0) continue;
     const lidReq = aRequest.data[a];
@@ -387,18 +395,20 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
 
   const folded: DialogsReport['folded'] = [];
   let retransmissions = 0;
-  for (let lid = 0; lid < lFirst.length; lid++) {
-    if (lCount.data[lid] < 2) continue;
-    const hops: number[][] = [];
-    const retrans: number[] = [];
-    for (let g = lHopHead.data[lid]; g >= 0; g = gNextHop[g]) {
-      const copies = copiesOf(g);
-      hops.push(copies);
-      for (let k = 1; k < copies.length; k++) retrans.push(copies[k]);
+  ((): void => {
+    for (let lid = 0; lid < lFirst.length; lid++) {
+      if (lCount.data[lid] < 2) continue;
+      const hops: number[][] = [];
+      const retrans: number[] = [];
+      for (let g = lHopHead.data[lid]; g >= 0; g = gNextHop[g]) {
+        const copies = copiesOf(g);
+        hops.push(copies);
+        for (let k = 1; k < copies.length; k++) retrans.push(copies[k]);
+      }
+      retransmissions += retrans.length;
+      folded.push({ message: first(lid), hops, retransmissions: retrans.sort((a, b) => a - b), duplicates: [] });
     }
-    retransmissions += retrans.length;
-    folded.push({ message: first(lid), hops, retransmissions: retrans.sort((a, b) => a - b), duplicates: [] });
-  }
+  })();
 
   const findings: TraceFinding[] = [];
   let moved = 0;

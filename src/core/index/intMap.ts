@@ -23,7 +23,10 @@ export class IntMap {
   get(key: number, missing = -1): number {
     const mask = this.keys.length - 1;
     const stored = key ^ EMPTY;
-    for (let s = Math.imul(key, 0x9e3779b1) >>> 0 & mask; ; s = (s + 1) & mask) {
+    // The probe step runs on every call (first to the home slot), so V8 has its type feedback before the first
+    // collision (byteStringTable.ts says why).
+    for (let s = (Math.imul(key, 0x9e3779b1) >>> 0 & mask) - 1; ;) {
+      s = (s + 1) & mask;
       const k = this.keys[s];
       if (k === stored) return this.values[s];
       if (k === 0) return missing;
@@ -33,7 +36,8 @@ export class IntMap {
   set(key: number, value: number): void {
     const mask = this.keys.length - 1;
     const stored = key ^ EMPTY;
-    for (let s = Math.imul(key, 0x9e3779b1) >>> 0 & mask; ; s = (s + 1) & mask) {
+    for (let s = (Math.imul(key, 0x9e3779b1) >>> 0 & mask) - 1; ;) {
+      s = (s + 1) & mask;
       const k = this.keys[s];
       if (k === stored) {
         this.values[s] = value;

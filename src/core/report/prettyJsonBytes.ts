@@ -5,6 +5,7 @@
 // JSON.stringify's (a test compares them on real reports and on awkward values).
 
 const INDENT = 0x20, NL = 0x0a, QUOTE = 0x22;
+const FIRST_CHUNK_BYTES = 4096;
 
 /** What a LazyArray's own element writer may call: the pieces JSON.stringify's layout is made of. */
 export interface JsonOut {
@@ -32,7 +33,9 @@ class ByteSink implements JsonOut {
   private chunk: Uint8Array;
   private used = 0;
   constructor(private readonly chunkSize: number, private readonly emit: (bytes: Uint8Array) => boolean | void) {
-    this.chunk = new Uint8Array(chunkSize);
+    // The first chunk is small, so the first flush comes while the writers still run unoptimised: a flush first
+    // reached from V8's optimised code had no type feedback and deoptimised every writer it was inlined into.
+    this.chunk = new Uint8Array(Math.min(chunkSize, FIRST_CHUNK_BYTES));
   }
   room(n: number): void {
     if (this.used + n <= this.chunk.length) return;
@@ -104,7 +107,7 @@ class ByteSink implements JsonOut {
     // The chunk is reused only when the consumer says it has written it already; otherwise it may hold on to it
     // (an asynchronous stream write) and the next chunk is a new one.
     const done = this.emit(this.chunk.subarray(0, this.used));
-    if (done !== true) this.chunk = new Uint8Array(this.chunkSize);
+    if (done !== true || this.chunk.length < this.chunkSize) this.chunk = new Uint8Array(this.chunkSize);
     this.used = 0;
   }
 }
