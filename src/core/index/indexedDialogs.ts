@@ -78,6 +78,24 @@ export interface IndexedDialogs extends Omit<DialogsReport, 'dialogs'> {
   writeDialog(id: number, out: JsonOut, depth: number): void;
 }
 
+/** Message indexes in time order, ties in capture order (messageOrder.ts); a capture is nearly always in order already. */
+function timeOrder(time: Float64Array, n: number, memory: ColumnMemory): Int32Array {
+  const order = memory.int32(n);
+  let sorted = true;
+  for (let i = 0; i < n; i++) {
+    order[i] = i;
+    if (i > 0 && time[i] < time[i - 1]) sorted = false;
+  }
+  return sorted ? order : Int32Array.from(Array.from(order).sort((a, b) => time[a] - time[b] || a - b));
+}
+
+/** How many messages come in the capture before earlier-timestamped ones. */
+function movedCount(order: Int32Array): number {
+  let moved = 0;
+  for (let r = 1; r < order.length; r++) if (order[r] < order[r - 1]) moved++;
+  return moved;
+}
+
 export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: IndexedCorrelationOptions = {}): IndexedDialogs {
   const n = cols.count;
   const str = cols.strings;
@@ -89,20 +107,17 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
   const BYE = str.internString('BYE');
   const { kind, method, status, callId, cseq, fromTag, toTag, time } = cols;
 
-  // Time order (messageOrder.ts): a capture is nearly always in order already.
-  let order: Int32Array = memory.int32(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  let sorted = true;
-  for (let i = 1; i < n; i++) if (time[i] < time[i - 1]) { sorted = false; break; }
-  if (!sorted) order = Int32Array.from(Array.from(order).sort((a, b) => time[a] - time[b] || a - b));
+  const order = timeOrder(time, n, memory);
 
   // Transactions and copy groups (transactions.ts). Copies of a group are a linked list through nextCopy.
   const groupOf = memory.int32(n).fill(-1);
   const nextCopy = memory.int32(n).fill(-1);
   const gTx = new IntColumn(n, memory), gRole = new IntColumn(n, memory), gFirst = new IntColumn(n, memory), gLast = new IntColumn(n, memory), gCount = new IntColumn(n, memory);
-  const txMethod = new IntColumn(n >> 1, memory), txRequest = new IntColumn(n >> 1, memory), txAck = new IntColumn(n >> 1, memory), txFinal = new IntColumn(n >> 1, memory), txCancel = new IntColumn(n >> 1, memory);
-  const txBranch = new IntColumn(n >> 1, memory), txSentBy = new IntColumn(n >> 1, memory), txKeyMethod = new IntColumn(n >> 1, memory), txNextSameBranch = new IntColumn(n >> 1, memory);
-  const txFirstResponse = new IntColumn(n >> 1, memory);
+  // About one transaction per two messages (a request and its answer; a capture cut mid-call has a few more).
+  const ntx = (n >> 1) + (n >> 4);
+  const txMethod = new IntColumn(ntx, memory), txRequest = new IntColumn(ntx, memory), txAck = new IntColumn(ntx, memory), txFinal = new IntColumn(ntx, memory), txCancel = new IntColumn(ntx, memory);
+  const txBranch = new IntColumn(ntx, memory), txSentBy = new IntColumn(ntx, memory), txKeyMethod = new IntColumn(ntx, memory), txNextSameBranch = new IntColumn(ntx, memory);
+  const txFirstResponse = new IntColumn(ntx, memory);
   // Transaction key = top branch + sent-by + method (ACK counted as INVITE, §17.1.1.3): found by branch, then checked.
   const txByBranch = new IntMap(n / 2, memory);
   const findTx = (branch: number, sentBy: number, keyMethod: number): number => {
@@ -166,11 +181,13 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
     }
   })();
   // CANCEL ↔ INVITE: same branch and sent-by (RFC 3261 §9.1).
-  for (let tx = 0; tx < txMethod.length; tx++) {
-    if (txMethod.data[tx] !== CANCEL) continue;
-    const invite = findTx(txBranch.data[tx], txSentBy.data[tx], INVITE);
-    if (invite >= 0) txCancel.data[invite] = tx;
-  }
+  ((): void => {
+    for (let tx = 0; tx < txMethod.length; tx++) {
+      if (txMethod.data[tx] !== CANCEL) continue;
+      const invite = findTx(txBranch.data[tx], txSentBy.data[tx], INVITE);
+      if (invite >= 0) txCancel.data[invite] = tx;
+    }
+  })();
 
   // Logical messages: one per hop key (hops.ts); hop groups of a logical message are a linked list through gNextHop.
   const gNextHop = memory.int32(gTx.length).fill(-1);
@@ -370,20 +387,22 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
       } else if (dState.data[d] === TRYING && status[i] >= 200 && status[i] < 300) setState(d, CONFIRMED, lid, causes.of('2xx', status[i]));
     }
   })();
-  for (let a = 0; a < aRequest.length; a++) {
-    if (aDialogHead.data[a] >= 0) continue;
-    const lidReq = aRequest.data[a];
-    const req = lFirst.data[lidReq];
-    const d = newDialog(callId[req], fromTag[req], -1, lidReq);
-    attach(d, lidReq);
-    for (let k = aExtraHead.data[a]; k >= 0; k = exNext.data[k]) attach(d, exLid.data[k]);
-    const tx = txOfMessage(req);
-    const final = txFinal.data[tx];
-    if (final >= 300) {
-      const last = aExtraTail.data[a] >= 0 ? exLid.data[aExtraTail.data[a]] : lidReq;
-      setState(d, TERMINATED, last, txCancel.data[tx] >= 0 ? causes.named('cancel') : causes.of('non-2xx', final));
+  ((): void => {
+    for (let a = 0; a < aRequest.length; a++) {
+      if (aDialogHead.data[a] >= 0) continue;
+      const lidReq = aRequest.data[a];
+      const req = lFirst.data[lidReq];
+      const d = newDialog(callId[req], fromTag[req], -1, lidReq);
+      attach(d, lidReq);
+      for (let k = aExtraHead.data[a]; k >= 0; k = exNext.data[k]) attach(d, exLid.data[k]);
+      const tx = txOfMessage(req);
+      const final = txFinal.data[tx];
+      if (final >= 300) {
+        const last = aExtraTail.data[a] >= 0 ? exLid.data[aExtraTail.data[a]] : lidReq;
+        setState(d, TERMINATED, last, txCancel.data[tx] >= 0 ? causes.named('cancel') : causes.of('non-2xx', final));
+      }
     }
-  }
+  })();
 
   const first = (lid: number): number => lFirst.data[lid];
   const { dialogAt, writeDialog } = dialogMaker({
@@ -411,8 +430,7 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
   })();
 
   const findings: TraceFinding[] = [];
-  let moved = 0;
-  for (let r = 1; r < n; r++) if (order[r] < order[r - 1]) moved++;
+  const moved = movedCount(order);
   if (moved) {
     findings.push({ code: 'trace.reordered', severity: 'info', message: `${moved} message(s) appear in the trace before earlier-timestamped ones; correlation uses timestamp order, as a merged capture's clocks require.`, messages: [] });
   }
