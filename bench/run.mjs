@@ -102,7 +102,10 @@ async function main() {
     // file, and the flow checker proper on every call (RFC 3665 basic session: one instance a call).
     { id: 'dialogsFull', label: 'siptrail dialogs, full pipeline (SIPTRAIL_NO_INDEX=1, whole)', argv: ['node', 'dist/cli.js', 'dialogs', big, '--format', 'json'], env: { SIPTRAIL_NO_INDEX: '1' }, n: 1 },
     { id: 'checkBasic', label: 'siptrail check --flow rfc3665-basic-session (whole, 30k instances)', argv: ['node', 'dist/cli.js', 'check', big, '--flow', 'rfc3665-basic-session'], n: 1 },
-    { id: 'sngrep', label: 'sngrep -I -N -q (whole)', argv: ['sngrep', '-I', big, '-N', '-q'], n: runs },
+    // sngrep stops keeping dialogs at its capture limit, 20,000 by default; the capture has 30,000 calls. The issue's
+    // sngrep figures (4.9 s, 206 MB) are those of a run that keeps them all (here: -l 100000, ~203 MB; the default
+    // run stays at ~137 MB), which is also the work `dialogs` does. Both runs are timed and both ratios reported.
+    { id: 'sngrep', label: 'sngrep -I -N -q (whole; default limit: keeps 20,000 of the 30,000 dialogs)', argv: ['sngrep', '-I', big, '-N', '-q'], n: runs },
     { id: 'sngrepAll', label: 'sngrep -I -N -q -l 100000 (whole, keeps every dialog)', argv: ['sngrep', '-I', big, '-N', '-q', '-l', '100000'], n: runs },
     { id: 'tshark20k', label: 'tshark -Y sip -T fields (20k cut)', argv: ['tshark', '-r', cut, '-Y', 'sip', '-T', 'fields', '-e', 'sip.Call-ID', '-e', 'sip.Method', '-e', 'sip.Status-Code'], n: tsharkRuns },
   ];
@@ -128,11 +131,13 @@ async function main() {
   const r = (id) => results[id];
   const ratio = (a, b) => (r(a) && r(b) ? r(a).seconds / r(b).seconds : NaN);
   const targets = [
-    { name: 'dialogs ≥3× faster than sngrep (whole)', value: ratio('sngrep', 'dialogs'), unit: '×', ok: (v) => v >= 3, want: '≥ 3' },
+    { name: 'dialogs ≥3× faster than sngrep keeping every dialog (whole; the issue\'s 206 MB run)', value: ratio('sngrepAll', 'dialogs'), unit: '×', ok: (v) => v >= 3, want: '≥ 3' },
+    { name: 'dialogs ≥3× faster than sngrep as invoked, default limit (whole; 10,000 calls dropped)', value: ratio('sngrep', 'dialogs'), unit: '×', ok: (v) => v >= 3, want: '≥ 3' },
     { name: 'dialogs within 4× of the bare walk (whole)', value: ratio('dialogs', 'walk'), unit: '×', ok: (v) => v <= 4, want: '≤ 4' },
     { name: 'dialogs ≥10× faster than tshark (20k cut)', value: ratio('tshark20k', 'dialogs20k'), unit: '×', ok: (v) => v >= 10, want: '≥ 10' },
     { name: 'linear: whole / 20k cut', value: ratio('dialogs', 'dialogs20k'), unit: '×', ok: (v) => v <= 10, want: `≤ 10 (packets ×${(bigPackets / cutPackets).toFixed(1)})` },
-    { name: 'peak RSS dialogs / sngrep (whole)', value: r('dialogs') && r('sngrep') ? r('dialogs').rssMB / r('sngrep').rssMB : NaN, unit: '×', ok: (v) => v <= 1, want: '≤ 1' },
+    { name: 'peak RSS dialogs / sngrep keeping every dialog (whole)', value: r('dialogs') && r('sngrepAll') ? r('dialogs').rssMB / r('sngrepAll').rssMB : NaN, unit: '×', ok: (v) => v <= 1, want: '≤ 1' },
+    { name: 'peak RSS dialogs / sngrep as invoked, default limit (whole)', value: r('dialogs') && r('sngrep') ? r('dialogs').rssMB / r('sngrep').rssMB : NaN, unit: '×', ok: (v) => v <= 1, want: '≤ 1' },
     { name: 'check / dialogs (whole)', value: ratio('check', 'dialogs'), unit: '×', ok: (v) => v <= 1.5, want: '≤ 1.5' },
   ];
 
