@@ -113,7 +113,7 @@ export class MessageColumns {
     return this.count++;
   }
 
-  /** Id of an IPv4 endpoint given as a 32-bit address and a port. */
+  /** Id of an IPv4 endpoint given as a 32-bit address (read as a signed integer; the string shows it unsigned) and a port. */
   ipv4Endpoint(address: number, port: number): number {
     // A packet's endpoints are nearly always the last two seen (one call's two sides, a proxy and its peer): a
     // compare instead of a Map lookup of a 48-bit (boxed) key.

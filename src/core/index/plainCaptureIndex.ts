@@ -129,7 +129,15 @@ export class PlainCaptureIndexer {
   }
 
   private u32(b: Uint8Array, p: number, little = this.little): number {
-    return little ? (b[p] | b[p + 1] << 8 | b[p + 2] << 16 | b[p + 3] << 24) >>> 0 : (b[p] << 24 | b[p + 1] << 16 | b[p + 2] << 8 | b[p + 3]) >>> 0;
+    return this.i32(b, p, little) >>> 0;
+  }
+
+  /**
+   * The same 32 bits as a signed integer: what the per-record reads use, so that they stay small integers to V8 (an
+   * unsigned read past 2**31, a pcapng timestamp's low word or an address above 128.0.0.0, had deoptimised the walk).
+   */
+  private i32(b: Uint8Array, p: number, little = this.little): number {
+    return little ? b[p] | b[p + 1] << 8 | b[p + 2] << 16 | b[p + 3] << 24 : b[p] << 24 | b[p + 1] << 16 | b[p + 2] << 8 | b[p + 3];
   }
 
   private walkPcap(b: Uint8Array): number {
@@ -151,12 +159,12 @@ export class PlainCaptureIndexer {
     }
     const h = this.recordHeader;
     while (p + h <= b.length) {
-      const incl = this.u32(b, p + 8);
-      if (incl > MAX_RECORD_BYTES || (this.snaplen > 0 && incl > this.snaplen)) return this.stop('a record larger than the snaplen');
+      const incl = this.i32(b, p + 8);
+      if (incl < 0 || incl > MAX_RECORD_BYTES || (this.snaplen > 0 && incl > this.snaplen)) return this.stop('a record larger than the snaplen');
       if (p + h + incl > b.length) break;
       this.frame++;
-      if (this.u32(b, p + 12) !== incl) return this.stop('a packet cut by the snaplen');
-      const time = this.u32(b, p) + this.u32(b, p + 4) / (this.nanos ? 1e9 : 1e6);
+      if (this.i32(b, p + 12) !== incl) return this.stop('a packet cut by the snaplen');
+      const time = (this.i32(b, p) >>> 0) + (this.i32(b, p + 4) >>> 0) / (this.nanos ? 1e9 : 1e6);
       if (!this.packet(b, p + h, p + h + incl, this.linkType, time)) return 0;
       p += h + incl;
     }
@@ -166,17 +174,17 @@ export class PlainCaptureIndexer {
   private walkPcapng(b: Uint8Array): number {
     let p = 0;
     while (p + 12 <= b.length) {
-      let type = this.u32(b, p);
-      if (this.u32(b, p, false) === PCAPNG_SHB) {
+      let type = this.i32(b, p);
+      if (this.i32(b, p, false) === PCAPNG_SHB) {
         type = PCAPNG_SHB;
         if (this.u32(b, p + 8, true) === 0x1a2b3c4d) this.little = true;
         else if (this.u32(b, p + 8, false) === 0x1a2b3c4d) this.little = false;
         else return this.stop('a section header without the byte-order magic');
       }
-      const length = this.u32(b, p + 4);
+      const length = this.i32(b, p + 4);
       if (length < 12 || length % 4 !== 0 || length > MAX_RECORD_BYTES + 64) return this.stop('a block with an impossible length');
       if (p + length > b.length) break;
-      if (this.u32(b, p + length - 4) !== length) return this.stop('a block whose trailing length differs');
+      if (this.i32(b, p + length - 4) !== length) return this.stop('a block whose trailing length differs');
       if (type === PCAPNG_SHB) {
         if (length < 28) return this.stop('a short section header');
         this.interfaces = [];
@@ -186,15 +194,15 @@ export class PlainCaptureIndexer {
       } else if (type === PCAPNG_EPB) {
         if (length < 32) return this.stop('a short packet block');
         this.frame++;
-        const iface = this.interfaces[this.u32(b, p + 8)];
-        const capLen = this.u32(b, p + 20);
+        const iface = this.interfaces[this.i32(b, p + 8)];
+        const capLen = this.i32(b, p + 20);
         if (!iface) return this.stop('a packet of an undeclared interface');
-        if (capLen > length - 32) return this.stop('a packet longer than its block');
-        if (this.u32(b, p + 24) !== capLen) return this.stop('a packet cut by the snaplen');
-        const time = (this.u32(b, p + 12) * 4294967296 + this.u32(b, p + 16)) / iface.unitsPerSecond + iface.offsetSeconds;
+        if (capLen < 0 || capLen > length - 32) return this.stop('a packet longer than its block');
+        if (this.i32(b, p + 24) !== capLen) return this.stop('a packet cut by the snaplen');
+        const time = ((this.i32(b, p + 12) >>> 0) * 4294967296 + (this.i32(b, p + 16) >>> 0)) / iface.unitsPerSecond + iface.offsetSeconds;
         if (!this.packet(b, p + 28, p + 28 + capLen, iface.linkType, time)) return 0;
-      } else if (!SKIPPED_BLOCKS.has(type)) {
-        return this.stop(`a pcapng block of type 0x${type.toString(16)}`);
+      } else if (!SKIPPED_BLOCKS.has(type >>> 0)) {
+        return this.stop(`a pcapng block of type 0x${(type >>> 0).toString(16)}`);
       }
       p += length;
     }
@@ -292,8 +300,8 @@ export class PlainCaptureIndexer {
     // HEPv3 anywhere and the tunnel ports: the full decoder unwraps those (captured SIP inside, its own addresses).
     if (hasHep3Magic(b, udp + 8, udp + udpLength) || TUNNEL_PORTS.has(srcPort) || TUNNEL_PORTS.has(dstPort)) return this.refuse('a UDP tunnel or HEP datagram');
     const cols = this.columns;
-    const src = cols.ipv4Endpoint(this.u32(b, ip + 12, false), srcPort);
-    const dst = cols.ipv4Endpoint(this.u32(b, ip + 16, false), dstPort);
+    const src = cols.ipv4Endpoint(this.i32(b, ip + 12, false), srcPort);
+    const dst = cols.ipv4Endpoint(this.i32(b, ip + 16, false), dstPort);
     // The full pipeline orders by time and folds captured duplicates; the index takes neither case. Both checks
     // are supersets of what the full pipeline would find, so a capture the index accepts has neither.
     if (time < this.lastTime) return this.refuse('a timestamp earlier than the frame before');
