@@ -52,7 +52,7 @@ const targets = [
   { ...common, entryPoints: ['src/extension/traceWorker.ts'], outfile: 'dist/traceWorker.js', platform: 'node', format: 'cjs', target: 'node20' },
   // Minified even in development builds: the CLI starts once per run, and a third of a small trace's run time was
   // Node reading and compiling the unminified bundle.
-  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli-main.js', platform: 'node', format: 'cjs', target: 'node20', minify: true },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli-main.js', platform: 'node', format: 'cjs', target: 'node20', minify: true, charset: 'ascii' },
   // `siptrail` itself: starts cli-main.js from its V8 code cache (made below).
   { ...common, entryPoints: ['src/cli/launch.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', sourcemap: false },
   // VS Code for the Web (package.json `browser`): the extension in the web extension host, its trace Web Worker.

@@ -20,9 +20,11 @@ function run(script: string, env: Record<string, string> = {}): string {
 test('the launcher runs the CLI bundle from a code cache V8 accepts, and without one', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'siptrail-launch-'));
   try {
-    const options = { bundle: true, platform: 'node' as const, format: 'cjs' as const, target: 'node20', minify: true, logLevel: 'warning' as const };
+    const options = { bundle: true, platform: 'node' as const, format: 'cjs' as const, target: 'node20', minify: true, charset: 'ascii' as const, logLevel: 'warning' as const };
     await build({ ...options, entryPoints: [join(repoRoot, 'src/cli/main.ts')], outfile: join(dir, 'cli-main.js') });
     await build({ ...options, entryPoints: [join(repoRoot, 'src/cli/launch.ts')], outfile: join(dir, 'cli.js') });
+    // The launcher reads the bundle as latin1: it must be ASCII (non-ASCII escaped by esbuild).
+    assert.ok(!/[^\x00-\x7f]/.test(readFileSync(join(dir, 'cli-main.js'), 'latin1')));
     const direct = run(join(dir, 'cli-main.js'));
     assert.ok(direct.includes('"dialogs"'));
 
