@@ -43,17 +43,20 @@ export interface PrefaultedArena {
   release(): void;
 }
 
+/** Each array its own buffer, no worker. */
+const NO_ARENA: PrefaultedArena = { memory: SEPARATE_ARRAYS, usedBytes: () => 0, release: () => {} };
+
 /** An arena for the index of `expectedBytes`, or separate arrays when that is too small to be worth a thread or too big. */
 export function prefaultedArena(expectedBytes: number, minBytes = MIN_BYTES): PrefaultedArena {
   const bytes = Math.ceil(expectedBytes / PAGE_BYTES) * PAGE_BYTES;
-  if (bytes < minBytes || bytes === 0 || bytes > MAX_BYTES) return { memory: SEPARATE_ARRAYS, usedBytes: () => 0, release: () => {} };
+  if (bytes < minBytes || bytes === 0 || bytes > MAX_BYTES) return NO_ARENA;
   let arena: SharedArrayBuffer;
   let control: SharedArrayBuffer;
   try {
     arena = new SharedArrayBuffer(bytes);
     control = new SharedArrayBuffer(8);
   } catch {
-    return { memory: SEPARATE_ARRAYS, usedBytes: () => 0, release: () => {} };
+    return NO_ARENA;
   }
   const flags = new Int32Array(control);
   const memory = new ArenaMemory(arena, (used) => {

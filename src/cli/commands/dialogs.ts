@@ -13,17 +13,19 @@ export function indexedDialogs(
   deps: CliDeps, paths: string[], dialect: string | undefined, correlationHeaders: readonly string[], inspect?: (columns: MessageColumns) => void,
 ): IndexedDialogs | null {
   if (paths.length !== 1 || dialect !== undefined || !deps.indexCapture) return null;
+  // Page faults and RSS only for the debug line (reading the RSS is a /proc read).
+  const debug = Boolean(process.env.SIPTRAIL_DEBUG);
   const started = performance.now();
-  const faultsAtStart = process.resourceUsage().minorPageFault;
+  const faultsAtStart = debug ? process.resourceUsage().minorPageFault : 0;
   const indexed = deps.indexCapture(paths[0], correlationHeaders);
   if (!indexed) return null;
   const read = performance.now();
-  const faultsAfterRead = process.resourceUsage().minorPageFault;
-  const rssAfterRead = process.memoryUsage.rss();
+  const faultsAfterRead = debug ? process.resourceUsage().minorPageFault : 0;
+  const rssAfterRead = debug ? process.memoryUsage.rss() : 0;
   inspect?.(indexed.columns);
   const report = correlateIndex({ path: paths[0], format: indexed.format, packets: indexed.packets }, indexed.columns);
   indexed.allocationsDone?.();
-  if (process.env.SIPTRAIL_DEBUG) {
+  if (debug) {
     const mb = (n: number) => `${(n / 1048576).toFixed(0)} MiB`;
     const m = process.memoryUsage();
     deps.stderr(`siptrail: index ${(read - started).toFixed(0)} ms (${indexed.columns.count} messages), correlation ${(performance.now() - read).toFixed(0)} ms, ${(process.uptime() * 1000).toFixed(0)} ms since start; RSS ${mb(rssAfterRead)} after the index, ${mb(m.rss)} after correlation, heap ${mb(m.heapUsed)}, array buffers ${mb(m.arrayBuffers)} (arena ${mb(indexed.arenaBytes?.() ?? 0)}); page faults ${faultsAtStart} before the index, ${faultsAfterRead - faultsAtStart} in it, ${process.resourceUsage().minorPageFault - faultsAfterRead} in correlation\n`);

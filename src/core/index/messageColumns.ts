@@ -18,10 +18,10 @@ export class MessageColumns {
   readonly endpoints: Endpoint[] = [];
   private readonly endpointIds = new Map<number, number>();
 
-  /** `expectedMessages` sizes the columns up front (a capture's size / 400 bytes is a fair guess). */
   /** Where these columns, the string table and the correlation's arrays live. */
   readonly memory: ColumnMemory;
 
+  /** `expectedMessages` sizes the columns up front (a capture's size / 400 bytes is a fair guess). */
   constructor(expectedMessages = INITIAL, evidenceHeaders: readonly string[] = [], memory: ColumnMemory = SEPARATE_ARRAYS) {
     this.evidenceHeaders = evidenceHeaders;
     this.memory = memory;

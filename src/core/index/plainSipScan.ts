@@ -293,19 +293,19 @@ function valueText(b: Uint8Array, s: number, e: number): string {
   return String.fromCharCode.apply(null, b.subarray(s, e) as unknown as number[]);
 }
 
-function printable(b: Uint8Array, s: number, e: number): boolean {
-  for (let i = s; i < e; i++) {
-    const c = b[i];
-    if (c < 0x20 || c > 0x7e) return false;
+/** First byte at or after p that is not printable ASCII (0x20–0x7e), or end. */
+function printableEnd(b: Uint8Array, p: number, end: number): number {
+  while (p < end) {
+    const c = b[p];
+    if (c < 0x20 || c > 0x7e) break;
+    p++;
   }
-  return true;
+  return p;
 }
 
-/** End (the CR) of a line of printable ASCII ending in CRLF that starts at p, or -1. */
-function lineEnd(b: Uint8Array, p: number, end: number): number {
-  let cr = p;
-  while (cr < end && b[cr] >= 0x20 && b[cr] <= 0x7e) cr++;
-  return cr >= end - 1 || b[cr] !== CR || b[cr + 1] !== LF ? -1 : cr;
+/** True when the printable ASCII run ending at cr is followed by CRLF within the message. */
+function endsInCrlf(b: Uint8Array, cr: number, end: number): boolean {
+  return cr < end - 1 && b[cr] === CR && b[cr + 1] === LF;
 }
 
 function digits(b: Uint8Array, s: number, e: number, max: number): number {
@@ -327,7 +327,7 @@ const via = new Int32Array(4);
  * The ids the previous message had for the fields that repeat from message to message (internHinted); only ever a
  * hint, checked against the text, so a stale id from another table costs a compare, never a wrong id.
  */
-const hints = new Int32Array(7).fill(-1);
+const hints = new Int32Array(6).fill(-1);
 const HINT_METHOD = 0, HINT_REQUEST_URI = 1, HINT_CSEQ_METHOD = 2, HINT_FROM_URI = 3, HINT_TO_URI = 4, HINT_SENT_BY = 5;
 
 /** What scanPlainSip answers, when asked to, for a start line outside its simple forms: the caller checks it is SIP. */
@@ -344,7 +344,7 @@ export function scanPlainSip(b: Uint8Array, start: number, end: number, cols: Me
   // Both simple forms start with an upper-case letter (RTP, STUN and the like do not: they are the caller's to judge).
   if (!startLineChecked && (end - start < 2 || !UPPER[b[start]])) return UNCHECKED_START_LINE;
   let cr = b.indexOf(CR, p);
-  if (cr < 0 || cr >= end - 1 || b[cr + 1] !== LF || !printable(b, p, cr)) return startLineChecked ? 'start line' : UNCHECKED_START_LINE;
+  if (cr < 0 || cr >= end - 1 || b[cr + 1] !== LF || printableEnd(b, p, cr) !== cr) return startLineChecked ? 'start line' : UNCHECKED_START_LINE;
   let kind = -1;
   let method = -1;
   let status = 0;
@@ -402,14 +402,9 @@ export function scanPlainSip(b: Uint8Array, start: number, end: number, cols: Me
     // (no HT, no UTF-8: those go to the full parser). Each byte is read once.
     let q = p;
     while (q < end && TOKEN[b[q]]) q++;
-    if (q === p || q >= end || b[q] !== COLON) return lineEnd(b, p, end) < 0 ? 'header section' : 'header name';
-    cr = q + 1;
-    while (cr < end) {
-      const c = b[cr];
-      if (c < 0x20 || c > 0x7e) break;
-      cr++;
-    }
-    if (cr >= end - 1 || b[cr] !== CR || b[cr + 1] !== LF) return 'header section';
+    if (q === p || q >= end || b[q] !== COLON) return endsInCrlf(b, printableEnd(b, p, end), end) ? 'header name' : 'header section';
+    cr = printableEnd(b, q + 1, end);
+    if (!endsInCrlf(b, cr, end)) return 'header section';
     const h = names.lookup(b, p, q);
     let vs = q + 1;
     while (vs < cr && b[vs] === SP) vs++;
