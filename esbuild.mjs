@@ -43,6 +43,14 @@ const webWorkerLauncher = {
       path.resolve(args.resolveDir, `${args.path}.ts`) === nodeLauncher ? { path: path.resolve('src/extension/web/workerLauncher.ts') } : undefined);
   },
 };
+/** commander's `node:child_process` (for executable subcommands, which the CLI has none of) loaded on use only. */
+const lazyChildProcessForCommander = {
+  name: 'lazy-child-process-for-commander',
+  setup(build) {
+    build.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: path.resolve('src/cli/lazyChildProcess.ts') } : undefined);
+  },
+};
 // No Node built-ins in the web bundles: platform 'browser' makes any `node:` import a build error.
 const web = { ...common, platform: 'browser', format: 'cjs', target: 'es2022', plugins: [problemMatcher, webWorkerLauncher] };
 
@@ -52,7 +60,7 @@ const targets = [
   { ...common, entryPoints: ['src/extension/traceWorker.ts'], outfile: 'dist/traceWorker.js', platform: 'node', format: 'cjs', target: 'node20' },
   // Minified even in development builds: the CLI starts once per run, and a third of a small trace's run time was
   // Node reading and compiling the unminified bundle.
-  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli-main.js', platform: 'node', format: 'cjs', target: 'node20', minify: true, charset: 'ascii' },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli-main.js', platform: 'node', format: 'cjs', target: 'node20', minify: true, charset: 'ascii', plugins: [problemMatcher, lazyChildProcessForCommander] },
   // `siptrail` itself: starts cli-main.js from its V8 code cache (made below).
   { ...common, entryPoints: ['src/cli/launch.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', sourcemap: false },
   // VS Code for the Web (package.json `browser`): the extension in the web extension host, its trace Web Worker.

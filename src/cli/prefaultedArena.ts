@@ -4,7 +4,7 @@
 // SharedArrayBuffer (ArenaMemory) and a worker touches its pages a little ahead of the allocations, on the second
 // core; the main thread then finds them mapped. The worker only ever adds 0 atomically, so it never changes a value
 // the main thread wrote, and without it (a worker that failed to start) the arena still works, just unprefetched.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ArenaMemory, SEPARATE_ARRAYS, type ColumnMemory } from '../core/index/columnMemory';
 
 const PAGE_BYTES = 4096;
@@ -65,6 +65,8 @@ export function prefaultedArena(expectedBytes: number, minBytes = MIN_BYTES): Pr
   });
   let worker: Worker | undefined;
   try {
+    // Loaded here, not at the top: node:worker_threads costs ~3 ms of every run's start-up, and most runs need no arena.
+    const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
     worker = new Worker(TOUCHER, { eval: true, workerData: { arena, control }, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 8, codeRangeSizeMb: 4, stackSizeMb: 1 } });
     worker.unref(); // never what keeps the process alive
     worker.on('error', () => {}); // the arena works without it
