@@ -1,5 +1,6 @@
 // Reading progress on stderr, only when stderr is a terminal: a piped or redirected stderr (scripts, CI, JSON
 // consumers) never sees it, and stdout is never touched.
+import { fstatSync } from 'node:fs';
 import type { WriteStream } from 'node:tty';
 
 export interface Progress {
@@ -11,8 +12,11 @@ export interface Progress {
 
 const REDRAW_MS = 100;
 
-/** A progress line for reading `label`, or null when stderr is not a TTY. */
-export function terminalProgress(label: string, stream: NodeJS.WriteStream = process.stderr): Progress | null {
+/** A progress line for reading `label`, or null when stderr (or the given stream) is not a TTY. */
+export function terminalProgress(label: string, given?: NodeJS.WriteStream): Progress | null {
+  // A terminal is a character device: a pipe or a file is ruled out without creating process.stderr (~8 ms for a pipe).
+  if (!given && !stderrIsCharacterDevice()) return null;
+  const stream = given ?? process.stderr;
   if (!stream.isTTY) return null;
   const tty = stream as WriteStream;
   const started = Date.now();
@@ -35,4 +39,12 @@ export function terminalProgress(label: string, stream: NodeJS.WriteStream = pro
       drawn = false;
     },
   };
+}
+
+function stderrIsCharacterDevice(): boolean {
+  try {
+    return fstatSync(2).isCharacterDevice();
+  } catch {
+    return false;
+  }
 }
