@@ -196,3 +196,64 @@ test('mutated captures: the index never throws, and whatever it still accepts it
   }
   assert.ok(accepted > 5, `mutations still accepted: ${accepted}`);
 });
+
+/** The records of a little-endian microsecond pcap: where each starts (its 16-byte header) and ends. */
+function pcapRecords(bytes: Uint8Array): { start: number; end: number }[] {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  assert.equal(v.getUint32(0, true), 0xa1b2c3d4);
+  const out: { start: number; end: number }[] = [];
+  for (let p = 24; p + 16 <= bytes.length;) {
+    const end = p + 16 + v.getUint32(p + 8, true);
+    out.push({ start: p, end });
+    p = end;
+  }
+  return out;
+}
+
+test('a packet captured twice is refused, whatever its IP id; datagrams sharing only an IP id of 0 and a length are not copies', () => {
+  // load-udp.pcap (SIPp on loopback, Ethernet): frame 1 is an INVITE whose request-URI starts within the payload's
+  // first 64 bytes (the sampled ones). Its copy goes in 1 µs later (before frame 2), as a second capture point
+  // would record it.
+  const original = new Uint8Array(readFileSync(loadCaptures[0]));
+  const records = pcapRecords(original);
+  const withCopy = (edit: (first: Uint8Array, copy: Uint8Array) => void): Uint8Array => {
+    const first = original.slice(records[0].start, records[0].end);
+    const copy = first.slice();
+    const v = new DataView(copy.buffer);
+    v.setUint32(4, v.getUint32(4, true) + 1, true); // ts_usec + 1
+    edit(first.subarray(16), copy.subarray(16));
+    const out = new Uint8Array(original.length + copy.length);
+    out.set(original.subarray(0, 24));
+    out.set(first, 24);
+    out.set(copy, 24 + first.length);
+    out.set(original.subarray(records[0].end), 24 + first.length + copy.length);
+    return out;
+  };
+  const IP_ID = 14 + 4; // Ethernet header, then the IPv4 Identification field
+  const zeroIpId = (packet: Uint8Array): void => { packet[IP_ID] = 0; packet[IP_ID + 1] = 0; };
+  const payloadStart = 14 + 20 + 8;
+  const uriUser = (packet: Uint8Array): number => {
+    const text = new TextDecoder().decode(packet.subarray(payloadStart, payloadStart + 64));
+    assert.match(text, /^INVITE sip:service@/);
+    return payloadStart + 'INVITE sip:servic'.length;
+  };
+  const cases: { name: string; bytes: Uint8Array; copy: boolean }[] = [
+    { name: 'the same datagram twice', bytes: withCopy(() => {}), copy: true },
+    { name: 'the same datagram twice, IP id 0', bytes: withCopy((a, b) => { zeroIpId(a); zeroIpId(b); }), copy: true },
+    // Same addresses, ports, length and IP id 0, but another request-URI ("servicf"): a different datagram.
+    { name: 'two datagrams with IP id 0', bytes: withCopy((a, b) => { zeroIpId(a); zeroIpId(b); b[uriUser(b)] = 0x66; }), copy: false },
+  ];
+  for (const c of cases) {
+    const full = readCapture(chunks(c.bytes, 1 << 20));
+    // The oracle: the full pipeline folds the copy (and says so) exactly when the case is one.
+    assert.equal(full.findings.some((f) => f.code === 'capture.duplicate-packets'), c.copy, `${c.name}: full pipeline`);
+    const outcome = indexFile(c.bytes, 65536);
+    if (c.copy) {
+      assert.ok(!outcome.plain && /^frame 2: a packet captured twice/.test(outcome.reason), `${c.name}: ${outcome.plain ? 'accepted' : outcome.reason}`);
+    } else {
+      assert.ok(outcome.plain, `${c.name}: ${outcome.plain ? '' : outcome.reason}`);
+      const expected = buildDialogsReport({ path: 'm', format: full.format!, packets: full.packets }, correlate(full.messages), []);
+      assert.deepEqual(dialogsReportFromIndex({ path: 'm', format: outcome.format, packets: outcome.packets }, outcome.columns), expected, c.name);
+    }
+  }
+});
