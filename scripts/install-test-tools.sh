@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian tools the tests use as oracles and producers: tshark (reference dissector), chromium (mermaid
 # parse/render and the export tests, driven by playwright-core), plantuml (checks exported PlantUML), plus what
-# regenerating captures needs (sip-tester = SIPp, tcpdump, kamailio). Non-interactive, idempotent.
+# regenerating captures needs (sip-tester = SIPp, tcpdump, kamailio), and script(1) (bsdutils, a real terminal for
+# the CLI's progress test; Essential in Debian, so normally there). Non-interactive, idempotent.
 set -euo pipefail
 need=()
 command -v tshark >/dev/null 2>&1 || need+=(tshark)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v plantuml >/dev/null 2>&1 || need+=(plantuml)
+command -v script >/dev/null 2>&1 || need+=(bsdutils)
 if [ "${SIPTRAIL_CAPTURE_TOOLS:-0}" = 1 ]; then
   command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
   command -v tcpdump >/dev/null 2>&1 || need+=(tcpdump)
