@@ -157,12 +157,13 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
         txByBranch.set(branch, tx);
       }
       if (kind[i] === 0) {
-        if (m === ACK && txMethod.data[tx] === INVITE) {
-          if (txAck.data[tx] < 0) txAck.data[tx] = newGroup(tx, ROLE_ACK, i);
-          else addCopy(txAck.data[tx], i);
-        } else if (txRequest.data[tx] < 0) {
-          txRequest.data[tx] = newGroup(tx, ROLE_REQUEST, i);
-        } else addCopy(txRequest.data[tx], i);
+        // The ACK of an INVITE joins the transaction's ACK group, any other request its request group: one load and
+        // one store for both (a store only one kind reached had no type feedback when the first came after V8
+        // optimised this loop, and deoptimised it).
+        const groups = m === ACK && txMethod.data[tx] === INVITE ? txAck : txRequest;
+        const g = groups.data[tx];
+        if (g < 0) groups.data[tx] = newGroup(tx, groups === txAck ? ROLE_ACK : ROLE_REQUEST, i);
+        else addCopy(g, i);
       } else {
         // Response copy groups of a transaction: one per status + To tag.
         let g = txFirstResponse.data[tx];
@@ -537,10 +538,12 @@ function dialogMaker(t: DialogTables): { dialogAt(d: number): IndexedDialog; wri
     key('"callee": '); tableText(t.dCallee[d], out); out.ascii(',');
     key('"state": '); out.ascii(STATE_JSON[t.dState[d]]); out.ascii(',');
     key('"states": ');
-    if (t.dStateHead[d] < 0) out.ascii('[]');
-    else {
-      out.ascii('[');
-      for (let e = t.dStateHead[d]; e >= 0; e = t.sNext[e]) {
+    // One call for both cases: a call only a dialog without states reaches has no type feedback when the first such
+    // dialog comes after V8 optimised this, and deoptimised it; the same below for one not terminated.
+    const stateHead = t.dStateHead[d];
+    out.ascii(stateHead < 0 ? '[]' : '[');
+    if (stateHead >= 0) {
+      for (let e = stateHead; e >= 0; e = t.sNext[e]) {
         out.newline(depth + 2);
         out.ascii('{');
         out.newline(depth + 3); out.ascii('"state": '); out.ascii(STATE_JSON[t.sState[e]]); out.ascii(',');
@@ -554,10 +557,10 @@ function dialogMaker(t: DialogTables): { dialogAt(d: number): IndexedDialog; wri
     }
     out.ascii(',');
     key('"terminatedBy": ');
-    if (t.dState[d] !== TERMINATED) out.ascii('null');
-    else {
+    const terminated = t.dState[d] === TERMINATED;
+    out.ascii(terminated ? '{' : 'null');
+    if (terminated) {
       const last = lastState(d);
-      out.ascii('{');
       out.newline(depth + 2); out.ascii('"cause": '); out.string(t.causes.text(t.sCause[last])); out.ascii(',');
       out.newline(depth + 2); out.ascii('"message": '); out.integer(t.sMessage[last]);
       out.newline(depth + 1);
@@ -590,13 +593,17 @@ function linkCallLegsOnIndex(cols: MessageColumns, order: Int32Array, window: nu
     return id < 0 ? null : text(id);
   };
   const linker = new LegLinker<number>(cols.evidenceHeaders.slice(2), window, text);
-  for (let r = 0; r < order.length; r++) {
-    const i = order[r];
-    const s = linker.message(cols.callId[i], i);
-    if (cols.hasEvidence(i)) linker.evidence(s, i, evidence(i, 0), evidence(i, 1), (h) => evidence(i, cols.evidenceHeaders.indexOf(h)));
-    if (cols.kind[i] === 0 && cols.method[i] === INVITE && cols.toTag[i] < 0) {
-      linker.invite(s, i, text(cols.fromUri[i]), cols.time[i], cols.endpoints[cols.src[i]].ip, cols.endpoints[cols.dst[i]].ip);
+  // The loop in a function of its own, as the correlation's phases: code after an on-stack-optimised loop has no
+  // type feedback yet, and reaching it deoptimised the whole function.
+  ((): void => {
+    for (let r = 0; r < order.length; r++) {
+      const i = order[r];
+      const s = linker.message(cols.callId[i], i);
+      if (cols.hasEvidence(i)) linker.evidence(s, i, evidence(i, 0), evidence(i, 1), (h) => evidence(i, cols.evidenceHeaders.indexOf(h)));
+      if (cols.kind[i] === 0 && cols.method[i] === INVITE && cols.toTag[i] < 0) {
+        linker.invite(s, i, text(cols.fromUri[i]), cols.time[i], cols.endpoints[cols.src[i]].ip, cols.endpoints[cols.dst[i]].ip);
+      }
     }
-  }
+  })();
   return linker.groups(true, (callId) => cols.strings.internString(callId)).map((g) => ({ callIds: g.callIds, links: g.links }));
 }

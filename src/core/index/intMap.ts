@@ -39,14 +39,14 @@ export class IntMap {
     for (let s = (Math.imul(key, 0x9e3779b1) >>> 0 & mask) - 1; ;) {
       s = (s + 1) & mask;
       const k = this.keys[s];
-      if (k === stored) {
+      if (k === stored || k === 0) {
+        // One store for a new key and a new value: a store only an update reaches has no type feedback when the
+        // first update comes after V8 optimised this (the transactions' first CANCEL), and deoptimised it.
         this.values[s] = value;
-        return;
-      }
-      if (k === 0) {
-        this.keys[s] = stored;
-        this.values[s] = value;
-        if (++this.count * 2 > this.keys.length) this.grow();
+        if (k === 0) {
+          this.keys[s] = stored;
+          if (++this.count * 2 > this.keys.length) this.grow();
+        }
         return;
       }
     }

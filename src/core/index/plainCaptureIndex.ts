@@ -310,9 +310,11 @@ export class PlainCaptureIndexer {
     // send atomic datagrams (RFC 6864 §4.1). Elsewhere equal addresses, ports, id and length within the window are
     // taken as a copy without it, a superset again of what the full pipeline (which also compares the hashes)
     // folds, and with ids that change from datagram to datagram, the copies themselves. Hashing every payload was
-    // 3 % of `dialogs` on the bench capture.
+    // 3 % of `dialogs` on the bench capture. Elsewhere it hashes an empty range, so the call still runs on every
+    // datagram: a call reached only by a capture's first id 0 (a sender's ids wrap every 65,536 datagrams) had no type
+    // feedback then and deoptimised this function.
     const ipId = b[ip + 4] << 8 | b[ip + 5];
-    const hash = ipId === 0 ? sampleHash(b, payload, payloadEnd) | 0 : 0;
+    const hash = sampleHash(b, payload, ipId === 0 ? payloadEnd : payload) | 0;
     if (this.seenRecently(time, (ipId << 16 | udpLength) | 0, hash, src, dst)) return this.refuse('a packet captured twice (within 10 ms)');
     // What the full pipeline does with a datagram that is not SIP (sipExtractor): keep-alives and STUN are counted
     // in a finding, SIP after other bytes is a finding; anything else (RTP, DNS …) is passed over silently.
