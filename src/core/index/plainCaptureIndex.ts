@@ -306,13 +306,13 @@ export class PlainCaptureIndexer {
     // are supersets of what the full pipeline would find, so a capture the index accepts has neither.
     if (time < this.lastTime) return this.refuse('a timestamp earlier than the frame before');
     this.lastTime = time;
-    // The payload's sample hash only where the IP id does not tell a sender's datagrams apart: 0, as some stacks
-    // send atomic datagrams (RFC 6864 §4.1). Elsewhere equal addresses, ports, id and length within the window are
-    // taken as a copy without it, a superset again of what the full pipeline (which also compares the hashes)
-    // folds, and with ids that change from datagram to datagram, the copies themselves. Hashing every payload was
-    // 3 % of `dialogs` on the bench capture. Elsewhere it hashes an empty range, so the call still runs on every
-    // datagram: a call reached only by a capture's first id 0 (a sender's ids wrap every 65,536 datagrams) had no type
-    // feedback then and deoptimised this function.
+    // The payload's sample hash matters only where the IP id does not tell a sender's datagrams apart: id 0, as some
+    // stacks send atomic datagrams (RFC 6864 §4.1). Otherwise equal addresses, ports, id and length within the window
+    // are taken as a copy without it: a superset again of what the full pipeline folds (it also compares the hashes)
+    // and, with ids that change from datagram to datagram, the copies themselves. Hashing every payload was 3 % of
+    // `dialogs` on the bench capture. There the hash covers an empty range, so the call still runs on every datagram
+    // (a call reached only by a capture's first id 0, when a sender's ids wrap after 65,536 datagrams, had no type
+    // feedback then and deoptimised this function).
     const ipId = b[ip + 4] << 8 | b[ip + 5];
     const hash = sampleHash(b, payload, ipId === 0 ? payloadEnd : payload) | 0;
     if (this.seenRecently(time, (ipId << 16 | udpLength) | 0, hash, src, dst)) return this.refuse('a packet captured twice (within 10 ms)');
