@@ -5,6 +5,7 @@ import { fstatSync, readFileSync, readdirSync, writeSync } from 'node:fs';
 import { loadTraceFiles } from './loadTrace';
 import { indexCapture } from './indexCapture';
 import { TraceInputError, type CliDeps } from './cliDeps';
+import { isTerminal } from './terminal';
 interface CommandModule {
   register(program: Command, deps: CliDeps): void;
 }
@@ -27,19 +28,12 @@ function stdoutIsFile(): boolean {
   if (stdoutKind === undefined) {
     try {
       const st = fstatSync(1);
-      // Linux's memory devices (char major 1: /dev/null, /dev/zero) are never terminals; asking process.stdout
-      // would create the stream, ~5 ms of a run that writes its output with writeSync.
-      stdoutKind = st.isFile() || (st.isCharacterDevice() && (linuxMajor(st.rdev) === 1 || !process.stdout.isTTY));
+      stdoutKind = st.isFile() || (st.isCharacterDevice() && !isTerminal(1, st));
     } catch {
       stdoutKind = false;
     }
   }
   return stdoutKind;
-}
-
-/** The major number of a Linux device number (glibc's gnu_dev_major, for majors below 4096). */
-function linuxMajor(rdev: number): number {
-  return process.platform === 'linux' ? (rdev >>> 8) & 0xfff : -1;
 }
 
 const deps: CliDeps = {

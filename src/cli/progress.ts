@@ -1,7 +1,7 @@
 // Reading progress on stderr, only when stderr is a terminal: a piped or redirected stderr (scripts, CI, JSON
 // consumers) never sees it, and stdout is never touched.
-import { fstatSync } from 'node:fs';
 import type { WriteStream } from 'node:tty';
+import { isTerminal } from './terminal';
 
 export interface Progress {
   /** Bytes read so far out of the file's size. */
@@ -14,8 +14,7 @@ const REDRAW_MS = 100;
 
 /** A progress line for reading `label`, or null when stderr (or the given stream) is not a TTY. */
 export function terminalProgress(label: string, given?: NodeJS.WriteStream): Progress | null {
-  // A terminal is a character device: a pipe or a file is ruled out without creating process.stderr (~8 ms for a pipe).
-  if (!given && !stderrIsCharacterDevice()) return null;
+  if (!given && !isTerminal(2)) return null;
   const stream = given ?? process.stderr;
   if (!stream.isTTY) return null;
   const tty = stream as WriteStream;
@@ -39,12 +38,4 @@ export function terminalProgress(label: string, given?: NodeJS.WriteStream): Pro
       drawn = false;
     },
   };
-}
-
-function stderrIsCharacterDevice(): boolean {
-  try {
-    return fstatSync(2).isCharacterDevice();
-  } catch {
-    return false;
-  }
 }

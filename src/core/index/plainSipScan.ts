@@ -344,7 +344,7 @@ export function scanPlainSip(b: Uint8Array, start: number, end: number, cols: Me
   // Both simple forms start with an upper-case letter (RTP, STUN and the like do not: they are the caller's to judge).
   if (!startLineChecked && (end - start < 2 || !UPPER[b[start]])) return UNCHECKED_START_LINE;
   let cr = b.indexOf(CR, p);
-  if (cr < 0 || cr >= end - 1 || b[cr + 1] !== LF || printableEnd(b, p, cr) !== cr) return startLineChecked ? 'start line' : UNCHECKED_START_LINE;
+  if (cr < 0 || !endsInCrlf(b, cr, end) || printableEnd(b, p, cr) !== cr) return startLineChecked ? 'start line' : UNCHECKED_START_LINE;
   let kind = -1;
   let method = -1;
   let status = 0;
