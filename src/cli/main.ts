@@ -6,6 +6,7 @@ import { loadTraceFiles } from './loadTrace';
 import { indexCapture } from './indexCapture';
 import { TraceInputError, type CliDeps } from './cliDeps';
 import { isTerminal } from './terminal';
+import { stdoutStream } from './stdoutStream';
 interface CommandModule {
   register(program: Command, deps: CliDeps): void;
 }
@@ -40,14 +41,14 @@ const deps: CliDeps = {
   loadTrace: (paths, opts) => loadTraceFiles(typeof paths === 'string' ? [paths] : paths, opts),
   // SIPTRAIL_NO_INDEX=1 reads every capture with the full pipeline (tests compare the two; a user can rule the fast path out).
   indexCapture: process.env.SIPTRAIL_NO_INDEX ? undefined : indexCapture,
-  stdout: (s) => process.stdout.write(s),
+  stdout: (s) => stdoutStream().write(s),
   stdoutBytes: (b) => {
     if (stdoutIsFile()) {
       // A file or /dev/null takes a synchronous write whole; the writer then reuses its buffer.
       for (let at = 0; at < b.length;) at += writeSync(1, b, at);
       return true;
     }
-    process.stdout.write(b);
+    stdoutStream().write(b);
     return false;
   },
   stderr: (s) => process.stderr.write(s),

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
+import { stdoutStream } from '../stdoutStream';
 import { correlate } from '../../core/dialog/correlate';
 import { buildDiagramParts, MERMAID_MAX_TEXT_SIZE, type DiagramParts } from '../../core/export/diagramParts';
 import { selectForExport, parseFlowRef, type ExportView } from '../../core/export/exportSelection';
@@ -32,7 +33,7 @@ export interface DiagramIo {
 
 export const nodeDiagramIo: DiagramIo = {
   writeFile: (path, data) => writeFileSync(path, data),
-  writeStdout: (data) => { process.stdout.write(data); },
+  writeStdout: (data) => { stdoutStream().write(data); },
   readChunks: fileChunks,
   openBrowser: openMermaidBrowser,
 };
