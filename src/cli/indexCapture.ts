@@ -4,6 +4,7 @@
 import { closeSync, readSync } from 'node:fs';
 import { openTraceFile } from './loadTrace';
 import { PlainCaptureIndexer } from '../core/index/plainCaptureIndex';
+import { CORRELATION_BYTES_PER_MESSAGE } from '../core/index/indexedDialogs';
 import { terminalProgress } from './progress';
 import { prefaultedArena } from './prefaultedArena';
 import type { IndexedCapture } from './cliDeps';
@@ -47,6 +48,9 @@ export function indexCapture(path: string, correlationHeaders: readonly string[]
       const filled = held + n;
       const used = indexer.consume(buffer.subarray(0, filled));
       if (used < 0) break;
+      // The correlation's arrays come right after the index's: have their pages faulted in while the index is written
+      // (the worker is done with the index's own long before), at the message count this rate predicts for the file.
+      arena.prefaultTo(arena.usedBytes() + CORRELATION_BYTES_PER_MESSAGE * indexer.columns.count * (size / position));
       buffer.copyWithin(0, used, filled);
       held = filled - used;
     }

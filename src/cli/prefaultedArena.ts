@@ -18,7 +18,8 @@ const MIN_BYTES = 32 << 20;
  */
 const MAX_BYTES = 512 << 20;
 
-// control[0]: pages allocated so far; control[1]: 1 once the main thread needs no more pages.
+// control[0]: pages allocated so far; control[1]: 1 once the main thread needs no more pages; control[2]: a page the
+// main thread expects to allocate up to soon (prefaultTo), touched ahead as well.
 const TOUCHER = `
 const { workerData } = require('node:worker_threads');
 const words = new Int32Array(workerData.arena);
@@ -29,7 +30,7 @@ const aheadPages = ${AHEAD_BYTES / PAGE_BYTES};
 let next = 0;
 while (next < pages && Atomics.load(control, 1) === 0) {
   const allocated = Atomics.load(control, 0);
-  const limit = Math.min(pages, allocated + aheadPages);
+  const limit = Math.min(pages, Math.max(allocated + aheadPages, Atomics.load(control, 2)));
   for (; next < limit; next++) Atomics.add(words, next * wordsPerPage, 0);
   if (next < pages) Atomics.wait(control, 0, allocated, 200);
 }
@@ -39,12 +40,17 @@ export interface PrefaultedArena {
   memory: ColumnMemory;
   /** Bytes handed out (for the debug line). */
   usedBytes(): number;
+  /**
+   * The main thread expects to allocate up to `bytes` (a position in the arena): the worker touches those pages too,
+   * once it is ahead of the allocations. Only what will be used, so that the peak RSS does not grow.
+   */
+  prefaultTo(bytes: number): void;
   /** No more allocations: the worker stops. */
   release(): void;
 }
 
 /** Each array its own buffer, no worker. */
-const NO_ARENA: PrefaultedArena = { memory: SEPARATE_ARRAYS, usedBytes: () => 0, release: () => {} };
+const NO_ARENA: PrefaultedArena = { memory: SEPARATE_ARRAYS, usedBytes: () => 0, prefaultTo: () => {}, release: () => {} };
 
 /** An arena for the index of `expectedBytes`, or separate arrays when that is too small to be worth a thread or too big. */
 export function prefaultedArena(expectedBytes: number, minBytes = MIN_BYTES): PrefaultedArena {
@@ -54,7 +60,7 @@ export function prefaultedArena(expectedBytes: number, minBytes = MIN_BYTES): Pr
   let control: SharedArrayBuffer;
   try {
     arena = new SharedArrayBuffer(bytes);
-    control = new SharedArrayBuffer(8);
+    control = new SharedArrayBuffer(12);
   } catch {
     return NO_ARENA;
   }
@@ -76,6 +82,12 @@ export function prefaultedArena(expectedBytes: number, minBytes = MIN_BYTES): Pr
   return {
     memory,
     usedBytes: () => memory.usedBytes,
+    prefaultTo: (bytes) => {
+      const page = Math.min(Math.floor(bytes / PAGE_BYTES), arena.byteLength / PAGE_BYTES);
+      if (page <= Atomics.load(flags, 2)) return;
+      Atomics.store(flags, 2, page);
+      Atomics.notify(flags, 0);
+    },
     release: () => {
       Atomics.store(flags, 1, 1);
       Atomics.notify(flags, 0);

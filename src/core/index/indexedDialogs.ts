@@ -62,6 +62,13 @@ class CauseNames {
   }
 }
 
+/**
+ * Arena bytes correlateIndex takes per message, at the least: its arrays are sized by the message count (174–182
+ * bytes a message on the SIPp load captures; a test holds this below what it takes). The CLI has that much faulted in
+ * ahead while the index is written, so the correlation does not wait for fresh pages.
+ */
+export const CORRELATION_BYTES_PER_MESSAGE = 160;
+
 export interface IndexedCorrelationOptions {
   /** Seconds between two INVITEs of one caller for a URI-plus-timing link (callLegs' default: 2). */
   uriTimingWindow?: number;

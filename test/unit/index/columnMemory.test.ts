@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ArenaMemory } from '../../../src/core/index/columnMemory';
 import { PlainCaptureIndexer } from '../../../src/core/index/plainCaptureIndex';
-import { correlateIndex } from '../../../src/core/index/indexedDialogs';
+import { CORRELATION_BYTES_PER_MESSAGE, correlateIndex } from '../../../src/core/index/indexedDialogs';
 import { DEFAULT_CORRELATION_HEADERS } from '../../../src/core/dialog/callLegs';
 import { LazyArray, writePrettyJsonBytes } from '../../../src/core/report/prettyJsonBytes';
 import { prefaultedArena } from '../../../src/cli/prefaultedArena';
@@ -67,6 +67,46 @@ test('a small trace, or one past 512 MiB, gets separate arrays and no worker', (
     const column = arena.memory.int32(4);
     assert.ok(column.buffer instanceof ArrayBuffer && !(column.buffer instanceof SharedArrayBuffer), `${size}`);
     assert.equal(arena.usedBytes(), 0);
+    arena.release();
+  }
+});
+
+test('the correlation takes at least CORRELATION_BYTES_PER_MESSAGE of the arena a message (what the CLI has faulted in ahead)', () => {
+  for (const name of ['load-udp.pcap', 'load-udp-lost.pcapng']) {
+    const bytes = new Uint8Array(readFileSync(join(repoRoot, 'test/captures/index', name)));
+    const memory = new ArenaMemory(new ArrayBuffer(bytes.length * 2));
+    const indexer = new PlainCaptureIndexer({ correlationHeaders: DEFAULT_CORRELATION_HEADERS, expectedMessages: bytes.length / 400, memory });
+    assert.ok(indexer.push(bytes));
+    const outcome = indexer.end();
+    assert.ok(outcome.plain, outcome.plain ? '' : outcome.reason);
+    const before = memory.usedBytes;
+    correlateIndex({ path: name, format: outcome.format, packets: outcome.packets }, outcome.columns);
+    const perMessage = (memory.usedBytes - before) / outcome.columns.count;
+    // At least: pages faulted in ahead are then all used, so the peak RSS does not grow; and not far above, or the
+    // prefault would leave most of the correlation's pages to the main thread.
+    assert.ok(perMessage >= CORRELATION_BYTES_PER_MESSAGE && perMessage < 1.25 * CORRELATION_BYTES_PER_MESSAGE, `${name}: ${perMessage.toFixed(1)} bytes a message`);
+  }
+});
+
+test('prefaultTo: the worker faults in the arena up to the position asked (and its usual 1 MiB ahead), no further', async () => {
+  const arena = prefaultedArena(96 << 20, 0);
+  try {
+    const rssAtStart = process.memoryUsage.rss();
+    arena.memory.int32(1024); // 4 KiB allocated: the worker touches ~1 MiB past it
+    arena.prefaultTo(32 << 20);
+    const deadline = Date.now() + 30_000;
+    let grown = 0;
+    while (Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      grown = process.memoryUsage.rss() - rssAtStart;
+      if (grown >= 32 << 20) break;
+    }
+    assert.ok(grown >= 32 << 20, `RSS grew by ${(grown / 1048576).toFixed(1)} MiB, expected the 32 MiB asked for`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    grown = process.memoryUsage.rss() - rssAtStart;
+    // 32 MiB + 1 MiB ahead, and a few MiB for the worker's own isolate and heap growth; far below the arena's 96 MiB.
+    assert.ok(grown < 48 << 20, `RSS grew by ${(grown / 1048576).toFixed(1)} MiB: the worker went past the position asked`);
+  } finally {
     arena.release();
   }
 });
