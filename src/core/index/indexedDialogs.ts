@@ -8,7 +8,7 @@ import type { DialogsReport } from '../report/dialogsReport';
 import type { TraceInfo, TraceFinding } from '../report/checkReport';
 import { LegLinker } from '../dialog/callLegs';
 import type { MessageColumns } from './messageColumns';
-import type { JsonOut } from '../report/prettyJsonBytes';
+import { jsonFragment, type JsonOut } from '../report/prettyJsonBytes';
 import { IntMap } from './intMap';
 import type { ColumnMemory } from './columnMemory';
 
@@ -460,6 +460,45 @@ interface DialogTables {
   forks: Map<number, number[]>; causes: CauseNames;
 }
 
+const NULL_JSON = jsonFragment('null');
+
+/** What writeDialog writes between the values of a dialog at one depth of the report (JSON.stringify's layout, indent 2). */
+interface DialogFragments {
+  id: Uint8Array; callId: Uint8Array; localTag: Uint8Array; remoteTag: Uint8Array; method: Uint8Array; caller: Uint8Array;
+  callee: Uint8Array; state: Uint8Array[]; statesOpen: Uint8Array; stateEntry: Uint8Array[]; stateMessage: Uint8Array;
+  stateNext: Uint8Array; stateLast: Uint8Array; terminatedBy: Uint8Array; notTerminated: Uint8Array; terminatedMessage: Uint8Array;
+  forks: Uint8Array; forksAfterTerminated: Uint8Array; messages: Uint8Array; emptyList: Uint8Array; listOpen: Uint8Array;
+  listNext: Uint8Array; listClose: Uint8Array; close: Uint8Array;
+}
+
+function dialogFragments(depth: number): DialogFragments {
+  const line = (d: number): string => `\n${'  '.repeat(d)}`;
+  const field = line(depth + 1), inState = line(depth + 3);
+  const key = (name: string): string => `,${field}"${name}": `;
+  return {
+    id: jsonFragment(`{${field}"id": `),
+    callId: jsonFragment(key('callId')), localTag: jsonFragment(key('localTag')), remoteTag: jsonFragment(key('remoteTag')),
+    method: jsonFragment(key('method')), caller: jsonFragment(`${key('usage')}"invite"${key('caller')}`), callee: jsonFragment(key('callee')),
+    state: STATE_JSON.map((state) => jsonFragment(`${key('state')}${state}${key('states')}`)),
+    statesOpen: jsonFragment('['),
+    stateEntry: STATE_JSON.map((state) => jsonFragment(`${line(depth + 2)}{${inState}"state": ${state},${inState}"cause": `)),
+    stateMessage: jsonFragment(`,${inState}"message": `),
+    stateNext: jsonFragment(`${line(depth + 2)}},`),
+    stateLast: jsonFragment(`${line(depth + 2)}}${line(depth + 1)}]`),
+    terminatedBy: jsonFragment(`${key('terminatedBy')}{${line(depth + 2)}"cause": `),
+    notTerminated: jsonFragment(`${key('terminatedBy')}null`),
+    terminatedMessage: jsonFragment(`,${line(depth + 2)}"message": `),
+    forks: jsonFragment(`${key('subscriptions')}[]${key('forks')}`),
+    forksAfterTerminated: jsonFragment(`${line(depth + 1)}}${key('subscriptions')}[]${key('forks')}`),
+    messages: jsonFragment(key('messages')),
+    emptyList: jsonFragment('[]'),
+    listOpen: jsonFragment(`[${line(depth + 2)}`),
+    listNext: jsonFragment(`,${line(depth + 2)}`),
+    listClose: jsonFragment(`${line(depth + 1)}]`),
+    close: jsonFragment(`${line(depth)}}`),
+  };
+}
+
 /**
  * Dialog d as the report prints it (dialogsReport.ts), made when asked for. A function of its own, so that what it
  * keeps alive while the report is written is these tables, not the index and the correlation's other indexes.
@@ -509,76 +548,66 @@ function dialogMaker(t: DialogTables): { dialogAt(d: number): IndexedDialog; wri
     };
   };
   // The same fields, in the same order, written straight out (dialogAt's object is what a test compares): strings
-  // copied from the string table's bytes, keys from constants, so writing 30,000 dialogs makes almost no garbage.
+  // copied from the string table's bytes, and everything between the values — punctuation, line breaks, indentation
+  // and keys — as one precomputed fragment each, so a dialog is ~40 calls to the writer instead of ~110 and writing
+  // 30,000 dialogs makes almost no garbage.
   const tableText = (id: number, out: JsonOut): void => {
-    if (id < 0) out.ascii('null');
+    if (id < 0) out.fragment(NULL_JSON);
     else out.asciiBytes(t.strings.arenaBytes(), t.strings.startOf(id), t.strings.startOf(id) + t.strings.lengthOf(id));
   };
-  const ints = (list: readonly number[], out: JsonOut, depth: number): void => {
+  const causeJson: Uint8Array[] = [];
+  const cause = (id: number, out: JsonOut): void => {
+    out.fragment((causeJson[id] ??= jsonFragment(JSON.stringify(t.causes.text(id)))));
+  };
+  const fragmentsAt: DialogFragments[] = [];
+  const ints = (list: readonly number[], out: JsonOut, f: DialogFragments): void => {
     if (list.length === 0) {
-      out.ascii('[]');
+      out.fragment(f.emptyList);
       return;
     }
-    out.ascii('[');
-    for (let k = 0; k < list.length; k++) {
-      out.newline(depth + 2);
+    out.fragment(f.listOpen);
+    out.integer(list[0]);
+    for (let k = 1; k < list.length; k++) {
+      out.fragment(f.listNext);
       out.integer(list[k]);
-      if (k < list.length - 1) out.ascii(',');
     }
-    out.newline(depth + 1);
-    out.ascii(']');
+    out.fragment(f.listClose);
   };
   const writeDialog = (d: number, out: JsonOut, depth: number): void => {
-    const key = (name: string): void => {
-      out.newline(depth + 1);
-      out.ascii(name);
-    };
+    const f = (fragmentsAt[depth] ??= dialogFragments(depth));
     const creating = t.dCreating[d];
-    out.ascii('{');
-    key('"id": '); out.integer(d); out.ascii(',');
-    key('"callId": '); tableText(t.dCall[d], out); out.ascii(',');
-    key('"localTag": '); tableText(t.dLocal[d], out); out.ascii(',');
-    key('"remoteTag": '); tableText(t.dRemote[d], out); out.ascii(',');
-    key('"method": '); tableText(creating >= 0 ? t.method[t.lFirst[creating]] : -1, out); out.ascii(',');
-    key('"usage": "invite",');
-    key('"caller": '); tableText(t.dCaller[d], out); out.ascii(',');
-    key('"callee": '); tableText(t.dCallee[d], out); out.ascii(',');
-    key('"state": '); out.ascii(STATE_JSON[t.dState[d]]); out.ascii(',');
-    key('"states": ');
+    out.fragment(f.id); out.integer(d);
+    out.fragment(f.callId); tableText(t.dCall[d], out);
+    out.fragment(f.localTag); tableText(t.dLocal[d], out);
+    out.fragment(f.remoteTag); tableText(t.dRemote[d], out);
+    out.fragment(f.method); tableText(creating >= 0 ? t.method[t.lFirst[creating]] : -1, out);
+    out.fragment(f.caller); tableText(t.dCaller[d], out);
+    out.fragment(f.callee); tableText(t.dCallee[d], out);
+    out.fragment(f.state[t.dState[d]]);
     // One call for both cases: a call only a dialog without states reaches has no type feedback when the first such
     // dialog comes after V8 optimised this, and deoptimised it; the same below for one not terminated.
     const stateHead = t.dStateHead[d];
-    out.ascii(stateHead < 0 ? '[]' : '[');
-    if (stateHead >= 0) {
-      for (let e = stateHead; e >= 0; e = t.sNext[e]) {
-        out.newline(depth + 2);
-        out.ascii('{');
-        out.newline(depth + 3); out.ascii('"state": '); out.ascii(STATE_JSON[t.sState[e]]); out.ascii(',');
-        out.newline(depth + 3); out.ascii('"cause": '); out.string(t.causes.text(t.sCause[e])); out.ascii(',');
-        out.newline(depth + 3); out.ascii('"message": '); out.integer(t.sMessage[e]);
-        out.newline(depth + 2);
-        out.ascii(t.sNext[e] >= 0 ? '},' : '}');
-      }
-      out.newline(depth + 1);
-      out.ascii(']');
+    out.fragment(stateHead < 0 ? f.emptyList : f.statesOpen);
+    for (let e = stateHead; e >= 0; e = t.sNext[e]) {
+      out.fragment(f.stateEntry[t.sState[e]]);
+      cause(t.sCause[e], out);
+      out.fragment(f.stateMessage);
+      out.integer(t.sMessage[e]);
+      out.fragment(t.sNext[e] >= 0 ? f.stateNext : f.stateLast);
     }
-    out.ascii(',');
-    key('"terminatedBy": ');
     const terminated = t.dState[d] === TERMINATED;
-    out.ascii(terminated ? '{' : 'null');
+    out.fragment(terminated ? f.terminatedBy : f.notTerminated);
     if (terminated) {
       const last = lastState(d);
-      out.newline(depth + 2); out.ascii('"cause": '); out.string(t.causes.text(t.sCause[last])); out.ascii(',');
-      out.newline(depth + 2); out.ascii('"message": '); out.integer(t.sMessage[last]);
-      out.newline(depth + 1);
-      out.ascii('}');
+      cause(t.sCause[last], out);
+      out.fragment(f.terminatedMessage);
+      out.integer(t.sMessage[last]);
     }
-    out.ascii(',');
-    key('"subscriptions": [],');
-    key('"forks": '); ints(t.forks.get(d) ?? NO_FORKS, out, depth); out.ascii(',');
-    key('"messages": '); ints(messagesOf(d), out, depth);
-    out.newline(depth);
-    out.ascii('}');
+    out.fragment(terminated ? f.forksAfterTerminated : f.forks);
+    ints(t.forks.get(d) ?? NO_FORKS, out, f);
+    out.fragment(f.messages);
+    ints(messagesOf(d), out, f);
+    out.fragment(f.close);
   };
   return { dialogAt, writeDialog };
 }

@@ -17,6 +17,8 @@ export interface JsonOut {
   asciiBytes(src: Uint8Array, start: number, end: number): void;
   /** Line break and the indentation of `depth`. */
   newline(depth: number): void;
+  /** Bytes made once by jsonFragment (punctuation, line breaks, indentation and keys between a record's values). */
+  fragment(bytes: Uint8Array): void;
   value(v: unknown, depth: number): void;
 }
 
@@ -28,6 +30,11 @@ export class LazyArray<T> {
   constructor(readonly length: number, readonly at: (index: number) => T, readonly write?: (index: number, out: JsonOut, depth: number) => void) {}
 }
 const encoder = new TextEncoder();
+
+/** JSON text that needs no escaping, as bytes for JsonOut.fragment. */
+export function jsonFragment(text: string): Uint8Array {
+  return encoder.encode(text);
+}
 
 class ByteSink implements JsonOut {
   private chunk: Uint8Array;
@@ -82,6 +89,13 @@ class ByteSink implements JsonOut {
     c[u++] = NL;
     for (let i = 0; i < depth * 2; i++) c[u++] = INDENT;
     this.used = u;
+  }
+  fragment(f: Uint8Array): void {
+    this.room(f.length);
+    // set, not a loop: on the bench machine a copy loop over these ~20-byte fragments made writing the report slower
+    // than one ascii() call per piece; set halves it (in-process, 28 MB of dialogs: 110 → 55–95 ms).
+    this.chunk.set(f, this.used);
+    this.used += f.length;
   }
   string(s: string): void {
     writeString(this, s);
