@@ -31,7 +31,7 @@ export class LazyArray<T> {
 }
 const encoder = new TextEncoder();
 
-/** JSON text that needs no escaping, as bytes for JsonOut.fragment. */
+/** JSON text, already escaped where it needs to be, as UTF-8 bytes for JsonOut.fragment. */
 export function jsonFragment(text: string): Uint8Array {
   return encoder.encode(text);
 }

@@ -66,12 +66,19 @@ test('check exits 0 on the replication flow and 1 on a failing capture', () => {
   assert.ok(doc.flows[0].findings.some((f: { code: string; step: string }) => f.code === 'flow.refer-rejected' && f.step === 'refer-accepted'));
 });
 
-test('a reader that closes the pipe early (| head) ends the run quietly, status 0, for streamed and written output', () => {
+test('a reader that closes the pipe early (| head) ends the run quietly, with the command\'s own status', () => {
   const main = join(repoRoot, 'src/cli/main.ts');
-  // ~600 KB and ~180 KB of output: far more than the 100 bytes head reads and the pipe's 64 KB buffer holds.
-  for (const args of ['messages test/captures/index/load-udp.pcap --format json', 'messages test/captures/index/load-udp.pcap', 'dialogs test/captures/index/load-udp.pcap --format json']) {
+  // 130–600 KB of output: far more than the 100 bytes head reads and the pipe's 64 KB buffer holds.
+  const cases: Array<[string, number]> = [
+    ['messages test/captures/index/load-udp.pcap --format json', 0],
+    ['messages test/captures/index/load-udp.pcap', 0],
+    ['dialogs test/captures/index/load-udp.pcap --format json', 0],
+    // Calls with lost messages fail the basic-session flow: check's 1 survives the closed pipe.
+    ['check test/captures/index/load-udp-lost.pcapng --flow rfc3665-basic-session --format json', 1],
+  ];
+  for (const [args, status] of cases) {
     const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" --import tsx "${main}" ${args} | head -c 100 >/dev/null`], { cwd: repoRoot, encoding: 'utf8' });
     assert.equal(r.stderr, '', `${args}: nothing on stderr`);
-    assert.equal(r.status, 0, `${args}: exit status`);
+    assert.equal(r.status, status, `${args}: exit status`);
   }
 });
