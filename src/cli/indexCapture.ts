@@ -49,8 +49,10 @@ export function indexCapture(path: string, correlationHeaders: readonly string[]
       const used = indexer.consume(buffer.subarray(0, filled));
       if (used < 0) break;
       // The correlation's arrays come right after the index's: have their pages faulted in while the index is written
-      // (the worker is done with the index's own long before), at the message count this rate predicts for the file.
-      arena.prefaultTo(arena.usedBytes() + CORRELATION_BYTES_PER_MESSAGE * indexer.columns.count * (size / position));
+      // (the worker is done with the index's own long before), at the message count this rate predicts for the file —
+      // from a quarter of it on, so that a capture whose first MiB is unlike the rest does not fault in pages for
+      // messages it does not have (the worker cannot give pages back).
+      if (position * 4 >= size) arena.prefaultTo(arena.usedBytes() + CORRELATION_BYTES_PER_MESSAGE * indexer.columns.count * (size / position));
       buffer.copyWithin(0, used, filled);
       held = filled - used;
     }
