@@ -7,19 +7,16 @@
 const INDENT = 0x20, NL = 0x0a, QUOTE = 0x22;
 const FIRST_CHUNK_BYTES = 4096;
 
-/** What a LazyArray's own element writer may call: the pieces JSON.stringify's layout is made of. */
+/**
+ * What a LazyArray's own element writer may call: values, and between them fragments holding the rest of
+ * JSON.stringify's layout (punctuation, line breaks, indentation, keys).
+ */
 export interface JsonOut {
-  /** Text that needs no escaping (punctuation, `null`, keys known to be plain). */
-  ascii(s: string): void;
   integer(v: number): void;
-  string(s: string): void;
   /** A JSON string of printable ASCII bytes (escaping `"` and `\`), copied without making a JavaScript string. */
   asciiBytes(src: Uint8Array, start: number, end: number): void;
-  /** Line break and the indentation of `depth`. */
-  newline(depth: number): void;
   /** Bytes made once by jsonFragment (punctuation, line breaks, indentation and keys between a record's values). */
   fragment(bytes: Uint8Array): void;
-  value(v: unknown, depth: number): void;
 }
 
 /**
@@ -53,6 +50,7 @@ class ByteSink implements JsonOut {
     if (this.used === this.chunk.length) this.flush();
     this.chunk[this.used++] = b;
   }
+  /** Text that needs no escaping (punctuation, `null`, numbers as text). */
   ascii(s: string): void {
     this.room(s.length);
     const c = this.chunk;
@@ -82,6 +80,7 @@ class ByteSink implements JsonOut {
     }
     this.used = u + digits;
   }
+  /** Line break and the indentation of `depth`. */
   newline(depth: number): void {
     this.room(1 + depth * 2);
     const c = this.chunk;
@@ -97,9 +96,6 @@ class ByteSink implements JsonOut {
     this.chunk.set(f, this.used);
     this.used += f.length;
   }
-  string(s: string): void {
-    writeString(this, s);
-  }
   asciiBytes(src: Uint8Array, start: number, end: number): void {
     this.room(2 * (end - start) + 2);
     const c = this.chunk;
@@ -112,9 +108,6 @@ class ByteSink implements JsonOut {
     }
     c[u++] = QUOTE;
     this.used = u;
-  }
-  value(v: unknown, depth: number): void {
-    if (!writeValue(this, v, depth)) this.ascii('null');
   }
   flush(): void {
     if (this.used === 0) return;
