@@ -7,6 +7,7 @@ import { PlainCaptureIndexer } from '../core/index/plainCaptureIndex';
 import { CORRELATION_BYTES_PER_MESSAGE } from '../core/index/indexedDialogs';
 import { terminalProgress } from './progress';
 import { prefaultedArena } from './prefaultedArena';
+import { plainScanWasm } from './plainScanWasm';
 import type { IndexedCapture } from './cliDeps';
 
 const READ_BYTES = 1 << 20;
@@ -30,16 +31,17 @@ export function indexCapture(path: string, correlationHeaders: readonly string[]
   const arena = prefaultedArena(size * ARENA_BYTES_PER_FILE_BYTE);
   let done = false;
   try {
-    const indexer = new PlainCaptureIndexer({ correlationHeaders, expectedMessages: size / 400, memory: arena.memory });
-    // One read buffer for the whole file: the bytes of a record cut by a read move to its front.
-    let buffer = new Uint8Array(READ_BYTES);
+    const indexer = new PlainCaptureIndexer({ correlationHeaders, expectedMessages: size / 400, memory: arena.memory, wasm: plainScanWasm() });
+    // One read buffer for the whole file (in the WebAssembly scanner's memory): the bytes of a record cut by a read
+    // move to its front.
+    let buffer = indexer.readBuffer(READ_BYTES);
     let held = 0;
     let position = 0;
     for (;;) {
       if (held === buffer.length) {
-        const grown = new Uint8Array(buffer.length * 2); // a record longer than the buffer
-        grown.set(buffer);
-        buffer = grown;
+        const kept = buffer.slice(); // a record longer than the buffer (copied first: the new one may move it)
+        buffer = indexer.readBuffer(buffer.length * 2);
+        buffer.set(kept);
       }
       const n = readSync(fd, buffer, held, buffer.length - held, position);
       if (n === 0) break;

@@ -16,6 +16,7 @@ import { SKIPPED_BLOCKS } from '../pcap/pcapngReader';
 import { MessageColumns } from './messageColumns';
 import type { ColumnMemory } from './columnMemory';
 import { evidenceHeaderNames, HeaderNames, scanPlainSip, UNCHECKED_START_LINE, type PlainScanOptions } from './plainSipScan';
+import { WasmPlainScanner, type PlainMessageScan, type PlainScanExports } from './wasmPlainScan';
 
 /** Ports where the full decoder looks for a tunnel inside UDP (packetDecoder: HEPv1/v2, VXLAN, GTP-U). */
 const TUNNEL_PORTS = new Set([...HEP_DEFAULT_PORTS, ...VXLAN_DEFAULT_PORTS, ...GTPU_DEFAULT_PORTS]);
@@ -37,11 +38,15 @@ export interface PlainIndexOptions extends PlainScanOptions {
   expectedMessages?: number;
   /** Where the index's arrays live (default: each its own buffer). */
   memory?: ColumnMemory;
+  /** A fresh instance of the WebAssembly scanner (wasm/plainScan.ts), when the caller has one: scans at compiled speed from the first message. */
+  wasm?: PlainScanExports;
 }
 
 export class PlainCaptureIndexer {
   readonly columns: MessageColumns;
   private readonly names: HeaderNames;
+  private readonly wasmScanner: WasmPlainScanner | null;
+  private readonly scan: PlainMessageScan;
   // Packets of the last DUPLICATE_WINDOW_SECONDS, oldest first, in a ring: what a second capture of one packet
   // would repeat (extractDuplicates: same addresses, ports, IP Identification, length and sampled payload hash
   // within the window; its key hash mixes the sample hash with fields that are equal here, and each mix step is a
@@ -71,7 +76,17 @@ export class PlainCaptureIndexer {
   constructor(options: PlainIndexOptions) {
     const evidence = evidenceHeaderNames(options.correlationHeaders);
     this.names = new HeaderNames(evidence);
+    this.wasmScanner = options.wasm ? WasmPlainScanner.create(options.wasm, this.names) : null;
+    this.scan = this.wasmScanner?.scan ?? scanPlainSip;
     this.columns = new MessageColumns(options.expectedMessages, evidence, options.memory);
+  }
+
+  /**
+   * A buffer for a consume() caller to read the file into (valid until the next call): with the WebAssembly
+   * scanner it lies in the scanner's memory, so messages are scanned where they were read.
+   */
+  readBuffer(size: number): Uint8Array {
+    return this.wasmScanner?.readBuffer(size) ?? new Uint8Array(size);
   }
 
   /** Feeds the next chunk; false once the capture is known not to be plain (the rest need not be read). */
@@ -320,13 +335,13 @@ export class PlainCaptureIndexer {
     // in a finding, SIP after other bytes is a finding; anything else (RTP, DNS …) is passed over silently.
     if (isKeepAlive(b, payload, payloadEnd) || isStun(b, payload, payloadEnd)) return this.refuse('a keep-alive or STUN datagram');
     // A start line in the scanner's simple forms is SIP (checkSipStartLine's 'yes'); only others need the check.
-    let why = scanPlainSip(b, payload, payloadEnd, cols, this.names, time, this.frame, src, dst, false);
+    let why = this.scan(b, payload, payloadEnd, cols, this.names, time, this.frame, src, dst, false);
     if (why === UNCHECKED_START_LINE) {
       if (checkSipStartLine(b, payload, payloadEnd, true) !== 'yes') {
         if (payloadEnd - payload >= 16 && findSipStartLine(b, payload, payloadEnd, true) > payload) return this.refuse('SIP after other bytes in a datagram');
         return true;
       }
-      why = scanPlainSip(b, payload, payloadEnd, cols, this.names, time, this.frame, src, dst);
+      why = this.scan(b, payload, payloadEnd, cols, this.names, time, this.frame, src, dst);
     }
     if (why !== null) return this.refuse(`not a plain SIP message (${why})`);
     return true;

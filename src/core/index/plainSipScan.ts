@@ -67,6 +67,10 @@ export class HeaderNames {
     for (const [name, h] of NAMED) this.add(name, h);
     evidence.forEach((name, k) => this.add(name, Header.Evidence + k));
   }
+  /** Every name (lower case) with its header number, in lookup order. */
+  entries(): Array<[string, number]> {
+    return this.names.flatMap((names, n) => names.map((name, j): [string, number] => [name, this.headers[n][j]]));
+  }
   private add(name: string, h: number): void {
     while (this.names.length <= name.length) {
       this.names.push([]);
@@ -517,7 +521,12 @@ export function scanPlainSip(b: Uint8Array, start: number, end: number, cols: Me
   if (kind === 0 && (!(seen & (1 << Header.MaxForwards)) || cseqMethod !== method)) return 'required header';
   if (kind === 1) method = cseqMethod;
   if (cols.refusedMethods.has(method)) return 'subscription method';
+  addIndexRow(cols, frame, time, src, dst, kind, method, status, requestUri, callId, cseq, fromUri, fromTag, toUri, toTag, topBranch, topSentBy, bottomBranch, bottomSentBy, evidence);
+  return null;
+}
 
+/** A new row of the index with a plain message's keys; `evidence` holds header number and value id pairs. */
+export function addIndexRow(cols: MessageColumns, frame: number, time: number, src: number, dst: number, kind: number, method: number, status: number, requestUri: number, callId: number, cseq: number, fromUri: number, fromTag: number, toUri: number, toTag: number, topBranch: number, topSentBy: number, bottomBranch: number, bottomSentBy: number, evidence: readonly number[]): void {
   const i = cols.add();
   cols.frame[i] = frame;
   cols.time[i] = time;
@@ -538,5 +547,4 @@ export function scanPlainSip(b: Uint8Array, start: number, end: number, cols: Me
   cols.bottomBranch[i] = bottomBranch;
   cols.bottomSentBy[i] = bottomSentBy;
   for (let k = 0; k < evidence.length; k += 2) cols.addEvidence(i, evidence[k], evidence[k + 1]);
-  return null;
 }

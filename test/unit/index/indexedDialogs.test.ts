@@ -14,21 +14,18 @@ import { dialogsReportFromIndex } from '../../../src/core/index/indexedDialogs';
 import { MessageColumns } from '../../../src/core/index/messageColumns';
 import { evidenceHeaderNames, HeaderNames, scanPlainSip } from '../../../src/core/index/plainSipScan';
 import { parseSipMessage } from '../../../src/core/sip/parseSipMessage';
-import { corpusCaptures, corpusDir, filesUnder, repoCaptures, repoRoot } from '../../support/paths';
+import { corpusDir, repoRoot } from '../../support/paths';
+import { allMessageBytes, captures, chunks } from '../../support/sipMessageBytes';
+import { plainScanWasm } from '../../../src/cli/plainScanWasm';
 
 const CORRELATION_HEADERS = DEFAULT_CORRELATION_HEADERS;
 
-function* chunks(bytes: Uint8Array, size: number): Generator<Uint8Array> {
-  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
-}
-
-function indexFile(bytes: Uint8Array, chunkSize: number) {
-  const indexer = new PlainCaptureIndexer({ correlationHeaders: CORRELATION_HEADERS });
+/** Indexes a capture pushed in chunks, with the JavaScript scanner or the WebAssembly one (the CLI's). */
+function indexFile(bytes: Uint8Array, chunkSize: number, wasm = false) {
+  const indexer = new PlainCaptureIndexer({ correlationHeaders: CORRELATION_HEADERS, wasm: wasm ? plainScanWasm() : undefined });
   for (const c of chunks(bytes, chunkSize)) if (!indexer.push(c)) break;
   return indexer.end();
 }
-
-const captures = [...repoCaptures(), ...corpusCaptures()];
 const loadCaptures = [join(repoRoot, 'test/captures/index/load-udp.pcap'), join(repoRoot, 'test/captures/index/load-udp-lost.pcapng')];
 
 test('the index accepts the load-test captures, and its dialogs report equals the full pipeline’s', () => {
@@ -37,12 +34,12 @@ test('the index accepts the load-test captures, and its dialogs report equals th
     const full = readCapture(chunks(bytes, 1 << 20));
     const expected = buildDialogsReport({ path, format: full.format!, packets: full.packets }, correlate(full.messages), full.findings.map((f) => ({ code: f.code, severity: f.severity, message: f.message, messages: f.messageIndex !== undefined ? [f.messageIndex] : [] })));
     // Odd chunk sizes put record boundaries inside chunks.
-    for (const size of [1 << 20, 4093, 97]) {
-      const outcome = indexFile(bytes, size);
+    for (const size of [1 << 20, 4093, 97]) for (const wasm of [false, true]) {
+      const outcome = indexFile(bytes, size, wasm);
       assert.ok(outcome.plain, `${path}: ${outcome.plain ? '' : outcome.reason}`);
       assert.equal(outcome.columns.count, full.messages.length);
       const actual = dialogsReportFromIndex({ path, format: outcome.format, packets: outcome.packets }, outcome.columns);
-      assert.deepEqual(actual, expected, path);
+      assert.deepEqual(actual, expected, `${path}, ${wasm ? 'WebAssembly' : 'JavaScript'} scanner`);
     }
   }
   // The lossy run retransmits: the fast path must fold those as the full correlation does.
@@ -59,11 +56,16 @@ test('on every capture of the repo and the public corpus: accepted ⇒ the same 
   for (const path of captures) {
     const bytes = new Uint8Array(readFileSync(path));
     const outcome = indexFile(bytes, 65536);
+    // The WebAssembly scanner (the CLI's) comes to the same verdict, and the same index.
+    const viaWasm = indexFile(bytes, 65536, true);
+    assert.equal(viaWasm.plain ? null : viaWasm.reason, outcome.plain ? null : outcome.reason, path);
     if (!outcome.plain) {
       assert.match(outcome.reason, /\S/);
       continue;
     }
     accepted++;
+    assert.ok(viaWasm.plain);
+    assert.deepEqual(dialogsReportFromIndex({ path, format: viaWasm.format, packets: viaWasm.packets }, viaWasm.columns), dialogsReportFromIndex({ path, format: outcome.format, packets: outcome.packets }, outcome.columns), path);
     const full = readCapture(chunks(bytes, 1 << 20));
     assert.deepEqual(full.findings, [], `${path}: the index accepted a capture the full reader has findings for`);
     const expected = buildDialogsReport({ path, format: full.format!, packets: full.packets }, correlate(full.messages), []);
@@ -76,18 +78,6 @@ test('on every capture of the repo and the public corpus: accepted ⇒ the same 
   // Ours, and public captures of other tools (PcapPlusPlus, pkts, suricata-verify, sip3 ...).
   assert.ok(accepted >= 10, `captures accepted: ${accepted}`);
 });
-
-/** Every SIP message the full pipeline finds in the captures, plus the RFC 4475 / torture messages of the corpus. */
-function allMessageBytes(): { where: string; bytes: Uint8Array }[] {
-  const out: { where: string; bytes: Uint8Array }[] = [];
-  for (const path of captures) {
-    const full = readCapture(chunks(new Uint8Array(readFileSync(path)), 1 << 20));
-    for (const m of full.messages) out.push({ where: `${path} #${m.index}`, bytes: m.raw });
-  }
-  for (const path of filesUnder(join(corpusDir, 'torture'), () => true)) out.push({ where: path, bytes: new Uint8Array(readFileSync(path)) });
-  for (const path of filesUnder(join(repoRoot, 'test/fuzz/regressions'), () => true)) out.push({ where: path, bytes: new Uint8Array(readFileSync(path)) });
-  return out;
-}
 
 test('every message the fast scanner accepts is read by the full parser with no issue and the same keys', () => {
   const names = new HeaderNames(evidenceHeaderNames(CORRELATION_HEADERS));
@@ -187,8 +177,11 @@ test('mutated captures: the index never throws, and whatever it still accepts it
     // A few bytes changed anywhere past the file header: lengths, addresses, SIP text.
     for (let k = random(4) + 1; k > 0; k--) bytes[24 + random(bytes.length - 24)] = random(256);
     const outcome = indexFile(bytes, 4093);
-    if (!outcome.plain) continue;
+    const viaWasm = indexFile(bytes, 4093, true);
+    assert.equal(viaWasm.plain ? null : viaWasm.reason, outcome.plain ? null : outcome.reason, `round ${round}`);
+    if (!outcome.plain || !viaWasm.plain) continue;
     accepted++;
+    assert.deepEqual(dialogsReportFromIndex({ path: 'm', format: viaWasm.format, packets: viaWasm.packets }, viaWasm.columns), dialogsReportFromIndex({ path: 'm', format: outcome.format, packets: outcome.packets }, outcome.columns), `round ${round}`);
     const full = readCapture(chunks(bytes, 1 << 20));
     assert.deepEqual(full.findings, [], `round ${round}: accepted, but the full reader has findings`);
     const expected = buildDialogsReport({ path: 'm', format: full.format!, packets: full.packets }, correlate(full.messages), []);
