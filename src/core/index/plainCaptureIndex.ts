@@ -33,6 +33,12 @@ const LINKTYPE_LINUX_SLL = 113;
 
 interface Interface { linkType: number; unitsPerSecond: number; offsetSeconds: number }
 
+const RECENT_BUCKET_BITS = 12;
+/** The duplicate window's bucket of a packet: the top bits of a multiplicative hash of its key and sample hash. */
+function recentBucket(key: number, hash: number): number {
+  return Math.imul(key ^ hash, 0x9e3779b1) >>> (32 - RECENT_BUCKET_BITS);
+}
+
 export interface PlainIndexOptions extends PlainScanOptions {
   /** Sizes the index up front (a capture's byte size / 400 is a fair guess); it grows past it when needed. */
   expectedMessages?: number;
@@ -58,6 +64,10 @@ export class PlainCaptureIndexer {
   private recentDst = new Int32Array(1024);
   private recentHead = 0;
   private recentCount = 0;
+  // How many packets of the window fall in each bucket of key and hash: a packet whose bucket is empty is no copy,
+  // and the window need not be searched. On the bench capture the window holds ~50 packets and searching it was 3 %
+  // of `dialogs`; with 4,096 buckets about one packet in eighty still searches it.
+  private readonly recentBuckets = new Int32Array(1 << RECENT_BUCKET_BITS);
   private lastTime = -Infinity;
   private format: 'pcap' | 'pcapng' | null = null;
   private reason: string | null = null;
@@ -228,12 +238,17 @@ export class PlainCaptureIndexer {
   private seenRecently(time: number, key: number, hash: number, src: number, dst: number): boolean {
     const mask = this.recentTime.length - 1; // a power of two
     while (this.recentCount > 0 && time - this.recentTime[this.recentHead] > DUPLICATE_WINDOW_SECONDS) {
+      this.recentBuckets[recentBucket(this.recentKey[this.recentHead], this.recentHash[this.recentHead])]--;
       this.recentHead = (this.recentHead + 1) & mask;
       this.recentCount--;
     }
-    for (let k = 0, at = this.recentHead; k < this.recentCount; k++, at = (at + 1) & mask) {
-      if (this.recentKey[at] === key && this.recentHash[at] === hash && this.recentSrc[at] === src && this.recentDst[at] === dst) return true;
+    const bucket = recentBucket(key, hash);
+    if (this.recentBuckets[bucket] > 0) {
+      for (let k = 0, at = this.recentHead; k < this.recentCount; k++, at = (at + 1) & mask) {
+        if (this.recentKey[at] === key && this.recentHash[at] === hash && this.recentSrc[at] === src && this.recentDst[at] === dst) return true;
+      }
     }
+    this.recentBuckets[bucket]++;
     if (this.recentCount === this.recentTime.length) this.growRecent();
     const at = (this.recentHead + this.recentCount) & (this.recentTime.length - 1);
     this.recentTime[at] = time;

@@ -249,4 +249,20 @@ test('a packet captured twice is refused, whatever its IP id; datagrams sharing 
       assert.deepEqual(dialogsReportFromIndex({ path: 'm', format: outcome.format, packets: outcome.packets }, outcome.columns), expected, c.name);
     }
   }
+  // The window's bucket counts (which let a packet skip the search) stay what the window holds, packet after packet:
+  // a count of 0 for a packet in the window would let its copy through.
+  const indexer = new PlainCaptureIndexer({ correlationHeaders: CORRELATION_HEADERS });
+  const window = indexer as unknown as { recentBuckets: Int32Array; recentCount: number; recentHead: number; recentKey: Int32Array; recentHash: Int32Array };
+  let checked = 0;
+  for (const c of chunks(original, 2048)) {
+    assert.ok(indexer.push(c));
+    const inBuckets = new Int32Array(window.recentBuckets.length);
+    for (let k = 0; k < window.recentCount; k++) {
+      const at = (window.recentHead + k) & (window.recentKey.length - 1);
+      inBuckets[Math.imul(window.recentKey[at] ^ window.recentHash[at], 0x9e3779b1) >>> 20]++;
+    }
+    assert.deepEqual(window.recentBuckets, inBuckets);
+    checked += window.recentCount;
+  }
+  assert.ok(indexer.end().plain && checked > 1000, `window entries checked: ${checked}`);
 });
