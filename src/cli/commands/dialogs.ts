@@ -1,4 +1,5 @@
 // `siptrail dialogs <trace>`: transactions, dialogs, B2BUA legs and REFER relations of a trace (text or JSON).
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { correlate } from '../../core/dialog/correlate';
 import { DEFAULT_CORRELATION_HEADERS } from '../../core/dialog/callLegs';
@@ -8,6 +9,19 @@ import { LazyArray, writePrettyJsonBytes } from '../../core/report/prettyJsonByt
 import type { CliDeps } from '../cliDeps';
 import type { MessageColumns } from '../../core/index/messageColumns';
 
+/**
+ * Page faults of the calling thread (Linux: /proc/thread-self/stat's minflt), else of the process: the debug line
+ * counts the main thread's own, those the prefaulting worker (src/cli/prefaultedArena.ts) did not spare it.
+ */
+function threadFaults(): number {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'latin1');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[7]);
+  } catch {
+    return process.resourceUsage().minorPageFault;
+  }
+}
+
 /** The dialogs report from the compact index when the trace is one capture the index accepts, else null. */
 export function indexedDialogs(
   deps: CliDeps, paths: string[], dialect: string | undefined, correlationHeaders: readonly string[], inspect?: (columns: MessageColumns) => void,
@@ -16,11 +30,11 @@ export function indexedDialogs(
   // Page faults and RSS only for the debug line (reading the RSS is a /proc read).
   const debug = Boolean(process.env.SIPTRAIL_DEBUG);
   const started = performance.now();
-  const faultsAtStart = debug ? process.resourceUsage().minorPageFault : 0;
+  const faultsAtStart = debug ? threadFaults() : 0;
   const indexed = deps.indexCapture(paths[0], correlationHeaders);
   if (!indexed) return null;
   const read = performance.now();
-  const faultsAfterRead = debug ? process.resourceUsage().minorPageFault : 0;
+  const faultsAfterRead = debug ? threadFaults() : 0;
   const rssAfterRead = debug ? process.memoryUsage.rss() : 0;
   inspect?.(indexed.columns);
   const report = correlateIndex({ path: paths[0], format: indexed.format, packets: indexed.packets }, indexed.columns);
@@ -28,7 +42,7 @@ export function indexedDialogs(
   if (debug) {
     const mb = (n: number) => `${(n / 1048576).toFixed(0)} MiB`;
     const m = process.memoryUsage();
-    deps.stderr(`siptrail: index ${(read - started).toFixed(0)} ms (${indexed.columns.count} messages), correlation ${(performance.now() - read).toFixed(0)} ms, ${(process.uptime() * 1000).toFixed(0)} ms since start; RSS ${mb(rssAfterRead)} after the index, ${mb(m.rss)} after correlation, heap ${mb(m.heapUsed)}, array buffers ${mb(m.arrayBuffers)} (arena ${mb(indexed.arenaBytes?.() ?? 0)}); page faults ${faultsAtStart} before the index, ${faultsAfterRead - faultsAtStart} in it, ${process.resourceUsage().minorPageFault - faultsAfterRead} in correlation\n`);
+    deps.stderr(`siptrail: index ${(read - started).toFixed(0)} ms (${indexed.columns.count} messages), correlation ${(performance.now() - read).toFixed(0)} ms, ${(process.uptime() * 1000).toFixed(0)} ms since start; RSS ${mb(rssAfterRead)} after the index, ${mb(m.rss)} after correlation, heap ${mb(m.heapUsed)}, array buffers ${mb(m.arrayBuffers)} (arena ${mb(indexed.arenaBytes?.() ?? 0)}); main thread's page faults ${faultsAtStart} before the index, ${faultsAfterRead - faultsAtStart} in it, ${threadFaults() - faultsAfterRead} in correlation\n`);
   }
   return report;
 }
