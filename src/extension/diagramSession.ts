@@ -370,7 +370,15 @@ export class DiagramSession implements vscode.Disposable, RegisteredDiagram {
     const chosen = await new Promise<DiagramPick | undefined>((resolve) => {
       quickPick.onDidChangeValue((value) => void search(value));
       quickPick.onDidAccept(() => {
-        resolve(quickPick.selectedItems[0]?.pick);
+        // The selection reaches the extension host as its own event, and replacing the items (a search answering)
+        // resets it (microsoft/vscode#226469); an accept that finds it empty takes the highlighted item, which is
+        // what Enter or the click meant. Logged, to tell this case apart if a pick ever draws nothing.
+        let item = quickPick.selectedItems[0];
+        if (item === undefined && quickPick.activeItems[0] !== undefined) {
+          item = quickPick.activeItems[0];
+          this.log.info(`${this.fileName}: picker accepted with no item selected; taking the highlighted one (${item.label})`);
+        }
+        resolve(item?.pick);
         quickPick.hide();
       });
       quickPick.onDidHide(() => resolve(undefined));
@@ -378,7 +386,10 @@ export class DiagramSession implements vscode.Disposable, RegisteredDiagram {
       void search('');
     });
     quickPick.dispose();
-    if (!chosen) return;
+    if (!chosen) {
+      this.log.info(`${this.fileName}: picker closed without a pick`);
+      return;
+    }
     this.selection = chosen.selection;
     this.page = 0;
     await this.pushDiagram();
