@@ -68,12 +68,27 @@ export function linkCallLegs(messages: readonly SipMessage[], order: readonly nu
   return { calls, callOf };
 }
 
+/** A call's slot in a LegLinker (-1 for a call not seen yet). */
+export interface CallSlots<Call> {
+  get(call: Call): number;
+  set(call: Call, slot: number): void;
+}
+
+class CallSlotMap<Call> implements CallSlots<Call> {
+  private readonly map = new Map<Call, number>();
+  get(call: Call): number {
+    return this.map.get(call) ?? -1;
+  }
+  set(call: Call, slot: number): void {
+    this.map.set(call, slot);
+  }
+}
+
 /**
  * The linking of one trace's legs, fed message by message in time order: by linkCallLegs from message objects,
  * and by the compact index from its columns (calls identified there by string ids, decoded only for the output).
  */
 export class LegLinker<Call> {
-  private readonly slotOf = new Map<Call, number>();
   private readonly slotCall: Call[] = [];
   private readonly firstMessage: number[] = [];
   private readonly parent: number[] = [];
@@ -89,12 +104,18 @@ export class LegLinker<Call> {
   private readonly sentTo = new Map<number, number[]>();
 
   /** `headers`: the correlation headers, lower case; `callText`: a call's Call-ID as printed. */
-  constructor(private readonly headers: readonly string[], private readonly window: number, private readonly callText: (call: Call) => string) {}
+  /**
+   * `slotOf` keeps each call's slot: a Map by default; the index passes a map by string id (one read, no hashing).
+   */
+  constructor(
+    private readonly headers: readonly string[], private readonly window: number, private readonly callText: (call: Call) => string,
+    private readonly slotOf: CallSlots<Call> = new CallSlotMap<Call>(),
+  ) {}
 
   /** The slot of message `index`'s call (a new one on its first message). */
   message(call: Call, index: number): number {
     let s = this.slotOf.get(call);
-    if (s === undefined) {
+    if (s < 0) {
       s = this.slotCall.length;
       this.slotOf.set(call, s);
       this.slotCall.push(call);
@@ -157,8 +178,8 @@ export class LegLinker<Call> {
     // A correlation header whose value is another leg's Call-ID (the usual X-Call-ID use).
     for (const ref of this.headerRefs) {
       const call = callOfText(ref.value);
-      const other = call === undefined ? undefined : this.slotOf.get(call);
-      if (other !== undefined && other !== ref.slot) this.union(other, ref.slot, 'correlation-header', ref.value, this.firstMessage[other], ref.index, ref.header);
+      const other = call === undefined ? -1 : this.slotOf.get(call);
+      if (other >= 0 && other !== ref.slot) this.union(other, ref.slot, 'correlation-header', ref.value, this.firstMessage[other], ref.index, ref.header);
     }
     this.headerRefs.length = 0;
     const linked = new Set<number>();

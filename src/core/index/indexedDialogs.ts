@@ -9,7 +9,7 @@ import type { TraceInfo, TraceFinding } from '../report/checkReport';
 import { LegLinker } from '../dialog/callLegs';
 import type { MessageColumns } from './messageColumns';
 import { jsonFragment, type JsonOut } from '../report/prettyJsonBytes';
-import { IntMap } from './intMap';
+import { IdKeyedMap } from './idKeyedMap';
 import type { ColumnMemory } from './columnMemory';
 
 const ROLE_REQUEST = 0, ROLE_RESPONSE = 1, ROLE_ACK = 2;
@@ -63,11 +63,11 @@ class CauseNames {
 }
 
 /**
- * Arena bytes correlateIndex takes per message, at the least: its arrays are sized by the message count (174–182
- * bytes a message on the SIPp load captures; a test holds this below what it takes). The CLI has that much faulted in
- * ahead while the index is written, so the correlation does not wait for fresh pages.
+ * Arena bytes correlateIndex takes per message, at the least: its arrays are sized by the message count, its maps by
+ * the string table's size (151–152 bytes a message on the SIPp load captures; a test holds this below what it takes).
+ * The CLI has that much faulted in ahead while the index is written, so the correlation does not wait for fresh pages.
  */
-export const CORRELATION_BYTES_PER_MESSAGE = 160;
+export const CORRELATION_BYTES_PER_MESSAGE = 140;
 
 export interface IndexedCorrelationOptions {
   /** Seconds between two INVITEs of one caller for a URI-plus-timing link (callLegs' default: 2). */
@@ -112,6 +112,8 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
   const INVITE = str.internString('INVITE');
   const CANCEL = str.internString('CANCEL');
   const BYE = str.internString('BYE');
+  // Every key below is a string id (or -1 for none, or -2 - id for an origin by From tag): maps by id need no hashing.
+  const ids = str.size;
   const { kind, method, status, callId, cseq, fromTag, toTag, time } = cols;
 
   const order = timeOrder(time, n, memory);
@@ -126,7 +128,7 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
   const txBranch = new IntColumn(ntx, memory), txSentBy = new IntColumn(ntx, memory), txKeyMethod = new IntColumn(ntx, memory), txNextSameBranch = new IntColumn(ntx, memory);
   const txFirstResponse = new IntColumn(ntx, memory);
   // Transaction key = top branch + sent-by + method (ACK counted as INVITE, §17.1.1.3): found by branch, then checked.
-  const txByBranch = new IntMap(n / 2, memory);
+  const txByBranch = new IdKeyedMap(-1, ids, memory);
   const findTx = (branch: number, sentBy: number, keyMethod: number): number => {
     for (let tx = txByBranch.get(branch); tx >= 0; tx = txNextSameBranch.data[tx]) {
       if (txSentBy.data[tx] === sentBy && txKeyMethod.data[tx] === keyMethod) return tx;
@@ -203,7 +205,7 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
   // Hop key (hops.ts): Call-ID + CSeq + method + the originating UA's bottom Via; CANCEL and the ACK to a non-2xx
   // response are hop-by-hop (RFC 3261 §16.10, §17.1.1.3) and go by tags instead. Found by branch or From tag, then checked.
   const lNextSameOrigin = new IntColumn(n, memory);
-  const logicalByOrigin = new IntMap(n, memory);
+  const logicalByOrigin = new IdKeyedMap(-1 - ids, ids, memory);
   const seenGroup = memory.uint8(gTx.length);
   const sameHop = (i: number, roleI: number, j: number, roleJ: number): boolean => {
     if (kind[i] !== kind[j] || callId[i] !== callId[j] || cseq[i] !== cseq[j] || method[i] !== method[j]) return false;
@@ -262,7 +264,7 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
   const mLid = new IntColumn(n, memory), mNext = new IntColumn(n, memory);
   const forks = new Map<number, number[]>();
   const causes = new CauseNames();
-  const dialogByCall = new IntMap(nd, memory);
+  const dialogByCall = new IdKeyedMap(-1, ids, memory);
   const findDialog = (call: number, a: number, b: number): number => {
     for (let id = dialogByCall.get(call); id >= 0; id = dNextSameCall.data[id]) {
       const local = dLocal.data[id], remote = dRemote.data[id];
@@ -275,7 +277,7 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
   const aRequest = new IntColumn(nd, memory), aFromTag = new IntColumn(nd, memory), aCseq = new IntColumn(nd, memory), aNext = new IntColumn(nd, memory);
   const aDialogHead = new IntColumn(nd, memory), aDialogTail = new IntColumn(nd, memory), aExtraHead = new IntColumn(nd, memory), aExtraTail = new IntColumn(nd, memory);
   const adDialog = new IntColumn(nd, memory), adNext = new IntColumn(nd, memory), exLid = new IntColumn(nd, memory), exNext = new IntColumn(nd, memory);
-  const attemptByCall = new IntMap(nd, memory);
+  const attemptByCall = new IdKeyedMap(-1, ids, memory);
   const findAttempt = (call: number, tag: number, seq: number): number => {
     for (let a = attemptByCall.get(call); a >= 0; a = aNext.data[a]) if (aFromTag.data[a] === tag && aCseq.data[a] === seq) return a;
     return -1;
@@ -628,7 +630,14 @@ function linkCallLegsOnIndex(cols: MessageColumns, order: Int32Array, window: nu
     const id = cols.evidenceOf(i, k);
     return id < 0 ? null : text(id);
   };
-  const linker = new LegLinker<number>(cols.evidenceHeaders.slice(2), window, text);
+  // Calls are Call-ID string ids: slots by id (-1 for a message without one). Ids interned later (groups()'s lookups
+  // of correlation-header values) are past the range and never a call of this trace.
+  const ids = cols.strings.size;
+  const slots = new IdKeyedMap(-1, ids, cols.memory);
+  const linker = new LegLinker<number>(cols.evidenceHeaders.slice(2), window, text, {
+    get: (call) => (call < ids ? slots.get(call) : -1),
+    set: (call, slot) => slots.set(call, slot),
+  });
   // The loop in a function of its own, as the correlation's phases: code after an on-stack-optimised loop has no
   // type feedback yet, and reaching it deoptimised the whole function.
   ((): void => {
