@@ -501,6 +501,16 @@ function dialogFragments(depth: number): DialogFragments {
   };
 }
 
+/** Fragment, JSON text, fragment: as one fragment. */
+function joined(before: Uint8Array, json: string, after: Uint8Array): Uint8Array {
+  const middle = jsonFragment(json);
+  const out = new Uint8Array(before.length + middle.length + after.length);
+  out.set(before, 0);
+  out.set(middle, before.length);
+  out.set(after, before.length + middle.length);
+  return out;
+}
+
 /**
  * Dialog d as the report prints it (dialogsReport.ts), made when asked for. A function of its own, so that what it
  * keeps alive while the report is written is these tables, not the index and the correlation's other indexes.
@@ -557,10 +567,11 @@ function dialogMaker(t: DialogTables): { dialogAt(d: number): IndexedDialog; wri
     if (id < 0) out.fragment(NULL_JSON);
     else out.asciiBytes(t.strings.arenaBytes(), t.strings.startOf(id), t.strings.startOf(id) + t.strings.lengthOf(id));
   };
-  const causeJson: Uint8Array[] = [];
-  const cause = (id: number, out: JsonOut): void => {
-    out.fragment((causeJson[id] ??= jsonFragment(JSON.stringify(t.causes.text(id)))));
-  };
+  // A state entry up to its message number, and a terminatedBy up to its message number, as one fragment each per
+  // state, cause and depth (a handful of causes): one copy instead of three.
+  const entryJson: Uint8Array[][] = [];
+  const terminatedJson: Uint8Array[][] = [];
+  const causeText = (id: number): string => JSON.stringify(t.causes.text(id));
   const fragmentsAt: DialogFragments[] = [];
   const ints = (list: readonly number[], out: JsonOut, f: DialogFragments): void => {
     if (list.length === 0) {
@@ -590,21 +601,20 @@ function dialogMaker(t: DialogTables): { dialogAt(d: number): IndexedDialog; wri
     // dialog comes after V8 optimised this, and deoptimised it; the same below for one not terminated.
     const stateHead = t.dStateHead[d];
     out.fragment(stateHead < 0 ? f.emptyList : f.statesOpen);
+    const entries = (entryJson[depth] ??= []);
     for (let e = stateHead; e >= 0; e = t.sNext[e]) {
-      out.fragment(f.stateEntry[t.sState[e]]);
-      cause(t.sCause[e], out);
-      out.fragment(f.stateMessage);
+      const key = t.sCause[e] * 4 + t.sState[e];
+      out.fragment((entries[key] ??= joined(f.stateEntry[t.sState[e]], causeText(t.sCause[e]), f.stateMessage)));
       out.integer(t.sMessage[e]);
       out.fragment(t.sNext[e] >= 0 ? f.stateNext : f.stateLast);
     }
     const terminated = t.dState[d] === TERMINATED;
-    out.fragment(terminated ? f.terminatedBy : f.notTerminated);
-    if (terminated) {
-      const last = lastState(d);
-      cause(t.sCause[last], out);
-      out.fragment(f.terminatedMessage);
-      out.integer(t.sMessage[last]);
-    }
+    // One call for both cases (see above): a dialog not terminated writes `null` from the cause's slot -1.
+    const last = terminated ? lastState(d) : -1;
+    const ends = (terminatedJson[depth] ??= []);
+    const endKey = terminated ? t.sCause[last] + 1 : 0;
+    out.fragment((ends[endKey] ??= terminated ? joined(f.terminatedBy, causeText(t.sCause[last]), f.terminatedMessage) : f.notTerminated));
+    if (terminated) out.integer(t.sMessage[last]);
     out.fragment(terminated ? f.forksAfterTerminated : f.forks);
     ints(t.forks.get(d) ?? NO_FORKS, out, f);
     out.fragment(f.messages);

@@ -394,7 +394,7 @@ export function scanPlainSip(b: Uint8Array, start: number, end: number, cols: Me
   let callId = -1, cseq = -1, cseqMethod = -1, fromUri = -1, fromTag = -1, toUri = -1, toTag = -1;
   let topBranch = -1, topSentBy = -1, bottomBranch = -1, bottomSentBy = -1, vias = 0;
   let contentLength = -1;
-  evidence.length = 0;
+  if (evidence.length !== 0) evidence.length = 0; // a builtin call: only when needed
   p = cr + 2;
   for (;;) {
     // The empty line ends the header section.

@@ -112,7 +112,8 @@ export class WasmPlainScanner {
     let callId = -1, cseq = -1, cseqMethod = -1, fromUri = -1, fromTag = -1, toUri = -1, toTag = -1;
     let topBranch = -1, topSentBy = -1, bottomBranch = -1, bottomSentBy = -1;
     const evidence = this.evidence;
-    evidence.length = 0;
+    // Only when there is some: setting an array's length is a builtin call (~6 ms of the bench capture, once a message).
+    if (evidence.length !== 0) evidence.length = 0;
     const itemsEnd = OUT_HEAD_WORDS + out[6] * ITEM_WORDS;
     for (let w = OUT_HEAD_WORDS; w < itemsEnd; w += ITEM_WORDS) {
       const a = out[w + 1], b1 = out[w + 2], c = out[w + 3], d = out[w + 4];
