@@ -10,27 +10,11 @@ import { LegLinker } from '../dialog/callLegs';
 import type { MessageColumns } from './messageColumns';
 import { jsonFragment, type JsonOut } from '../report/prettyJsonBytes';
 import { IdKeyedMap } from './idKeyedMap';
+import { IntColumn } from './growableColumns';
 import type { ColumnMemory } from './columnMemory';
 
 const ROLE_REQUEST = 0, ROLE_RESPONSE = 1, ROLE_ACK = 2;
 
-/** Int32 column sized for the worst case up front (there are never more groups, transactions or logical messages than messages), doubling if ever outgrown. */
-class IntColumn {
-  data: Int32Array;
-  length = 0;
-  constructor(capacity: number, private readonly memory: ColumnMemory) {
-    this.data = memory.int32(Math.max(16, capacity));
-  }
-  push(v: number): number {
-    if (this.length === this.data.length) {
-      const d = this.memory.int32(this.data.length * 2);
-      d.set(this.data);
-      this.data = d;
-    }
-    this.data[this.length] = v;
-    return this.length++;
-  }
-}
 
 type IndexedDialog = DialogsReport['dialogs'][number];
 const TRYING = 0, EARLY = 1, CONFIRMED = 2, TERMINATED = 3;
@@ -64,7 +48,7 @@ class CauseNames {
 
 /**
  * Arena bytes correlateIndex takes per message, at the least: its arrays are sized by the message count, its maps by
- * the string table's size (151–152 bytes a message on the SIPp load captures; a test holds this below what it takes).
+ * the string table's size (158–159 bytes a message on the SIPp load captures; a test holds this below what it takes).
  * The CLI has that much faulted in ahead while the index is written, so the correlation does not wait for fresh pages.
  */
 export const CORRELATION_BYTES_PER_MESSAGE = 140;
@@ -647,7 +631,7 @@ function linkCallLegsOnIndex(cols: MessageColumns, order: Int32Array, window: nu
   const linker = new LegLinker<number>(cols.evidenceHeaders.slice(2), window, text, {
     get: (call) => (call < ids ? slots.get(call) : -1),
     set: (call, slot) => slots.set(call, slot),
-  });
+  }, cols.memory, order.length);
   // The loop in a function of its own, as the correlation's phases: code after an on-stack-optimised loop has no
   // type feedback yet, and reaching it deoptimised the whole function.
   ((): void => {
