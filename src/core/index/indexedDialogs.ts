@@ -10,7 +10,7 @@ import { LegLinker } from '../dialog/callLegs';
 import type { MessageColumns } from './messageColumns';
 import { jsonFragment, type JsonOut } from '../report/prettyJsonBytes';
 import { IdKeyedMap } from './idKeyedMap';
-import { IntColumn } from './growableColumns';
+import { ColumnRows } from './growableColumns';
 import type { ColumnMemory } from './columnMemory';
 
 const ROLE_REQUEST = 0, ROLE_RESPONSE = 1, ROLE_ACK = 2;
@@ -105,12 +105,13 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
   // Transactions and copy groups (transactions.ts). Copies of a group are a linked list through nextCopy.
   const groupOf = memory.int32(n).fill(-1);
   const nextCopy = memory.int32(n).fill(-1);
-  const gTx = new IntColumn(n, memory), gRole = new IntColumn(n, memory), gFirst = new IntColumn(n, memory), gLast = new IntColumn(n, memory), gCount = new IntColumn(n, memory);
+  const groups = new ColumnRows(n, memory);
+  const gTx = groups.int(), gRole = groups.int(), gFirst = groups.int(), gLast = groups.int(), gCount = groups.int(), gNextResponse = groups.int();
   // About one transaction per two messages (a request and its answer; a capture cut mid-call has a few more).
   const ntx = (n >> 1) + (n >> 4);
-  const txMethod = new IntColumn(ntx, memory), txRequest = new IntColumn(ntx, memory), txAck = new IntColumn(ntx, memory), txFinal = new IntColumn(ntx, memory), txCancel = new IntColumn(ntx, memory);
-  const txBranch = new IntColumn(ntx, memory), txSentBy = new IntColumn(ntx, memory), txKeyMethod = new IntColumn(ntx, memory), txNextSameBranch = new IntColumn(ntx, memory);
-  const txFirstResponse = new IntColumn(ntx, memory);
+  const txs = new ColumnRows(ntx, memory);
+  const txMethod = txs.int(), txRequest = txs.int(), txAck = txs.int(), txFinal = txs.int(), txCancel = txs.int();
+  const txBranch = txs.int(), txSentBy = txs.int(), txKeyMethod = txs.int(), txNextSameBranch = txs.int(), txFirstResponse = txs.int();
   // Transaction key = top branch + sent-by + method (ACK counted as INVITE, §17.1.1.3): found by branch, then checked.
   const txByBranch = new IdKeyedMap(-1, ids, memory);
   const findTx = (branch: number, sentBy: number, keyMethod: number): number => {
@@ -119,10 +120,9 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
     }
     return -1;
   };
-  const gNextResponse = new IntColumn(n, memory);
   const newGroup = (tx: number, role: number, index: number): number => {
-    const g = gTx.push(tx);
-    gRole.push(role); gFirst.push(index); gLast.push(index); gCount.push(1); gNextResponse.push(-1);
+    const g = groups.add();
+    gTx.data[g] = tx; gRole.data[g] = role; gFirst.data[g] = index; gLast.data[g] = index; gCount.data[g] = 1; gNextResponse.data[g] = -1;
     groupOf[index] = g;
     return g;
   };
@@ -143,19 +143,19 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
       const keyMethod = m === ACK ? INVITE : m;
       let tx = findTx(branch, sentBy, keyMethod);
       if (tx < 0) {
-        tx = txMethod.push(m);
-        txRequest.push(-1); txAck.push(-1); txFinal.push(0); txCancel.push(-1); txFirstResponse.push(-1);
-        txBranch.push(branch); txSentBy.push(sentBy); txKeyMethod.push(keyMethod);
-        txNextSameBranch.push(txByBranch.get(branch));
+        tx = txs.add();
+        txMethod.data[tx] = m; txRequest.data[tx] = -1; txAck.data[tx] = -1; txFinal.data[tx] = 0; txCancel.data[tx] = -1; txFirstResponse.data[tx] = -1;
+        txBranch.data[tx] = branch; txSentBy.data[tx] = sentBy; txKeyMethod.data[tx] = keyMethod;
+        txNextSameBranch.data[tx] = txByBranch.get(branch);
         txByBranch.set(branch, tx);
       }
       if (kind[i] === 0) {
         // The ACK of an INVITE joins the transaction's ACK group, any other request its request group: one load and
         // one store for both (a store only one kind reached had no type feedback when the first came after V8
         // optimised this loop, and deoptimised it).
-        const groups = m === ACK && txMethod.data[tx] === INVITE ? txAck : txRequest;
-        const g = groups.data[tx];
-        if (g < 0) groups.data[tx] = newGroup(tx, groups === txAck ? ROLE_ACK : ROLE_REQUEST, i);
+        const groupOfTx = m === ACK && txMethod.data[tx] === INVITE ? txAck : txRequest;
+        const g = groupOfTx.data[tx];
+        if (g < 0) groupOfTx.data[tx] = newGroup(tx, groupOfTx === txAck ? ROLE_ACK : ROLE_REQUEST, i);
         else addCopy(g, i);
       } else {
         // Response copy groups of a transaction: one per status + To tag.
@@ -176,7 +176,7 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
   })();
   // CANCEL ↔ INVITE: same branch and sent-by (RFC 3261 §9.1).
   ((): void => {
-    for (let tx = 0; tx < txMethod.length; tx++) {
+    for (let tx = 0; tx < txs.length; tx++) {
       if (txMethod.data[tx] !== CANCEL) continue;
       const invite = findTx(txBranch.data[tx], txSentBy.data[tx], INVITE);
       if (invite >= 0) txCancel.data[invite] = tx;
@@ -184,13 +184,13 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
   })();
 
   // Logical messages: one per hop key (hops.ts); hop groups of a logical message are a linked list through gNextHop.
-  const gNextHop = memory.int32(gTx.length).fill(-1);
-  const lFirst = new IntColumn(n, memory), lHopHead = new IntColumn(n, memory), lHopTail = new IntColumn(n, memory), lCount = new IntColumn(n, memory);
+  const gNextHop = memory.int32(groups.length).fill(-1);
+  const logical = new ColumnRows(n, memory);
+  const lFirst = logical.int(), lHopHead = logical.int(), lHopTail = logical.int(), lCount = logical.int(), lNextSameOrigin = logical.int();
   // Hop key (hops.ts): Call-ID + CSeq + method + the originating UA's bottom Via; CANCEL and the ACK to a non-2xx
   // response are hop-by-hop (RFC 3261 §16.10, §17.1.1.3) and go by tags instead. Found by branch or From tag, then checked.
-  const lNextSameOrigin = new IntColumn(n, memory);
   const logicalByOrigin = new IdKeyedMap(-1 - ids, ids, memory);
-  const seenGroup = memory.uint8(gTx.length);
+  const seenGroup = memory.uint8(groups.length);
   const sameHop = (i: number, roleI: number, j: number, roleJ: number): boolean => {
     if (kind[i] !== kind[j] || callId[i] !== callId[j] || cseq[i] !== cseq[j] || method[i] !== method[j]) return false;
     const hopByHop = method[i] === CANCEL || roleI === ROLE_ACK;
@@ -213,9 +213,9 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
       let lid = logicalByOrigin.get(origin);
       while (lid >= 0 && !sameHop(lFirst.data[lid], gRole.data[lHopHead.data[lid]], i, role)) lid = lNextSameOrigin.data[lid];
       if (lid < 0) {
-        const id = lFirst.push(i);
-        lHopHead.push(g); lHopTail.push(g); lCount.push(gCount.data[g]);
-        lNextSameOrigin.push(logicalByOrigin.get(origin));
+        const id = logical.add();
+        lFirst.data[id] = i; lHopHead.data[id] = g; lHopTail.data[id] = g; lCount.data[id] = gCount.data[g];
+        lNextSameOrigin.data[id] = logicalByOrigin.get(origin);
         logicalByOrigin.set(origin, id);
       } else {
         gNextHop[lHopTail.data[lid]] = g;
@@ -238,14 +238,16 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
   // their states and message lists live in typed columns and pools; report objects are made one at a time, when
   // the report is written.
   const nd = Math.max(16, n >> 2);
-  const dCall = new IntColumn(nd, memory), dLocal = new IntColumn(nd, memory), dRemote = new IntColumn(nd, memory), dCreating = new IntColumn(nd, memory);
-  const dCaller = new IntColumn(nd, memory), dCallee = new IntColumn(nd, memory), dState = new IntColumn(nd, memory), dNextSameCall = new IntColumn(nd, memory);
-  const dStateHead = new IntColumn(nd, memory), dStateTail = new IntColumn(nd, memory), dMsgHead = new IntColumn(nd, memory), dMsgTail = new IntColumn(nd, memory);
+  const dialogs = new ColumnRows(nd, memory);
+  const dCall = dialogs.int(), dLocal = dialogs.int(), dRemote = dialogs.int(), dCreating = dialogs.int(), dCaller = dialogs.int(), dCallee = dialogs.int();
+  const dState = dialogs.int(), dNextSameCall = dialogs.int(), dStateHead = dialogs.int(), dStateTail = dialogs.int(), dMsgHead = dialogs.int(), dMsgTail = dialogs.int();
   // Pools of linked entries: state changes (state, cause id, message), dialog messages (logical id).
   // Room for three changes a dialog (early, confirmed, terminated): growing, on a path V8 had not seen run before
   // it optimised this, deoptimised the correlation.
-  const sState = new IntColumn(3 * nd, memory), sCause = new IntColumn(3 * nd, memory), sMessage = new IntColumn(3 * nd, memory), sNext = new IntColumn(3 * nd, memory);
-  const mLid = new IntColumn(n, memory), mNext = new IntColumn(n, memory);
+  const changes = new ColumnRows(3 * nd, memory);
+  const sState = changes.int(), sCause = changes.int(), sMessage = changes.int(), sNext = changes.int();
+  const entries = new ColumnRows(n, memory);
+  const mLid = entries.int(), mNext = entries.int();
   const forks = new Map<number, number[]>();
   const causes = new CauseNames();
   const dialogByCall = new IdKeyedMap(-1, ids, memory);
@@ -258,9 +260,11 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
   };
   // Out-of-dialog INVITEs waiting for an answer, by Call-ID then From tag + CSeq, in the order they came; each with
   // the dialogs its answers made (pool adDialog/adNext) and the 100 Trying / CANCEL exchanges around it (pool of lids).
-  const aRequest = new IntColumn(nd, memory), aFromTag = new IntColumn(nd, memory), aCseq = new IntColumn(nd, memory), aNext = new IntColumn(nd, memory);
-  const aDialogHead = new IntColumn(nd, memory), aDialogTail = new IntColumn(nd, memory), aExtraHead = new IntColumn(nd, memory), aExtraTail = new IntColumn(nd, memory);
-  const adDialog = new IntColumn(nd, memory), adNext = new IntColumn(nd, memory), exLid = new IntColumn(nd, memory), exNext = new IntColumn(nd, memory);
+  const attempts = new ColumnRows(nd, memory);
+  const aRequest = attempts.int(), aFromTag = attempts.int(), aCseq = attempts.int(), aNext = attempts.int();
+  const aDialogHead = attempts.int(), aDialogTail = attempts.int(), aExtraHead = attempts.int(), aExtraTail = attempts.int();
+  const attemptDialogs = new ColumnRows(nd, memory), extras = new ColumnRows(nd, memory);
+  const adDialog = attemptDialogs.int(), adNext = attemptDialogs.int(), exLid = extras.int(), exNext = extras.int();
   const attemptByCall = new IdKeyedMap(-1, ids, memory);
   const findAttempt = (call: number, tag: number, seq: number): number => {
     for (let a = attemptByCall.get(call); a >= 0; a = aNext.data[a]) if (aFromTag.data[a] === tag && aCseq.data[a] === seq) return a;
@@ -268,8 +272,8 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
   };
   const setState = (d: number, state: number, lid: number, cause: number): void => {
     if (dState.data[d] === state || dState.data[d] === TERMINATED) return;
-    const e = sState.push(state);
-    sCause.push(cause); sMessage.push(lFirst.data[lid]); sNext.push(-1);
+    const e = changes.add();
+    sState.data[e] = state; sCause.data[e] = cause; sMessage.data[e] = lFirst.data[lid]; sNext.data[e] = -1;
     if (dStateTail.data[d] < 0) dStateHead.data[d] = e;
     else sNext.data[dStateTail.data[d]] = e;
     dStateTail.data[d] = e;
@@ -278,15 +282,15 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
   const attach = (d: number, lid: number): void => {
     const tail = dMsgTail.data[d];
     if (tail >= 0 && mLid.data[tail] === lid) return;
-    const e = mLid.push(lid);
-    mNext.push(-1);
+    const e = entries.add();
+    mLid.data[e] = lid; mNext.data[e] = -1;
     if (tail < 0) dMsgHead.data[d] = e;
     else mNext.data[tail] = e;
     dMsgTail.data[d] = e;
   };
   const addExtra = (a: number, lid: number): void => {
-    const e = exLid.push(lid);
-    exNext.push(-1);
+    const e = extras.add();
+    exLid.data[e] = lid; exNext.data[e] = -1;
     if (aExtraTail.data[a] < 0) aExtraHead.data[a] = e;
     else exNext.data[aExtraTail.data[a]] = e;
     aExtraTail.data[a] = e;
@@ -294,12 +298,12 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
   };
   const newDialog = (call: number, local: number, remote: number, creating: number): number => {
     const req = creating >= 0 ? lFirst.data[creating] : -1;
-    const d = dCall.push(call);
-    dLocal.push(local); dRemote.push(remote); dCreating.push(creating);
-    dCaller.push(req >= 0 ? cols.fromUri[req] : -1); dCallee.push(req >= 0 ? cols.toUri[req] : -1);
-    dState.push(TRYING); dStateHead.push(-1); dStateTail.push(-1); dMsgHead.push(-1); dMsgTail.push(-1);
+    const d = dialogs.add();
+    dCall.data[d] = call; dLocal.data[d] = local; dRemote.data[d] = remote; dCreating.data[d] = creating;
+    dCaller.data[d] = req >= 0 ? cols.fromUri[req] : -1; dCallee.data[d] = req >= 0 ? cols.toUri[req] : -1;
+    dState.data[d] = TRYING; dStateHead.data[d] = -1; dStateTail.data[d] = -1; dMsgHead.data[d] = -1; dMsgTail.data[d] = -1;
     // Only answered dialogs are found by tags; one that never got a To tag stays out of the index (dialogs.ts).
-    dNextSameCall.push(remote >= 0 ? dialogByCall.get(call) : -1);
+    dNextSameCall.data[d] = remote >= 0 ? dialogByCall.get(call) : -1;
     if (remote >= 0) dialogByCall.set(call, d);
     return d;
   };
@@ -321,24 +325,24 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
       if (!own) forks.set(d, (own = []));
       own.push(other);
     }
-    const e = adDialog.push(d);
-    adNext.push(-1);
+    const e = attemptDialogs.add();
+    adDialog.data[e] = d; adNext.data[e] = -1;
     if (aDialogTail.data[a] < 0) aDialogHead.data[a] = e;
     else adNext.data[aDialogTail.data[a]] = e;
     aDialogTail.data[a] = e;
     return d;
   };
   ((): void => {
-    for (let lid = 0; lid < lFirst.length; lid++) {
+    for (let lid = 0; lid < logical.length; lid++) {
       const i = lFirst.data[lid];
       const m = method[i];
       const call = callId[i];
       if (kind[i] === 0 && toTag[i] < 0) {
         if (m === INVITE) {
           if (findAttempt(call, fromTag[i], cseq[i]) < 0) {
-            const a = aRequest.push(lid);
-            aFromTag.push(fromTag[i]); aCseq.push(cseq[i]); aNext.push(attemptByCall.get(call));
-            aDialogHead.push(-1); aDialogTail.push(-1); aExtraHead.push(-1); aExtraTail.push(-1);
+            const a = attempts.add();
+            aRequest.data[a] = lid; aFromTag.data[a] = fromTag[i]; aCseq.data[a] = cseq[i]; aNext.data[a] = attemptByCall.get(call);
+            aDialogHead.data[a] = -1; aDialogTail.data[a] = -1; aExtraHead.data[a] = -1; aExtraTail.data[a] = -1;
             attemptByCall.set(call, a);
           }
         } else if (m === CANCEL) {
@@ -382,7 +386,7 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
     }
   })();
   ((): void => {
-    for (let a = 0; a < aRequest.length; a++) {
+    for (let a = 0; a < attempts.length; a++) {
       if (aDialogHead.data[a] >= 0) continue;
       const lidReq = aRequest.data[a];
       const req = lFirst.data[lidReq];
@@ -409,7 +413,7 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
   const folded: DialogsReport['folded'] = [];
   let retransmissions = 0;
   ((): void => {
-    for (let lid = 0; lid < lFirst.length; lid++) {
+    for (let lid = 0; lid < logical.length; lid++) {
       if (lCount.data[lid] < 2) continue;
       const hops: number[][] = [];
       const retrans: number[] = [];
@@ -432,7 +436,7 @@ export function correlateIndex(trace: TraceInfo, cols: MessageColumns, options: 
     findings.push({ code: 'trace.retransmissions-folded', severity: 'info', message: `${retransmissions} retransmission(s) were folded into their original message (RFC 3261 §17 transaction matching).`, messages: [] });
   }
   return {
-    trace, dialogCount: dCall.length, dialogAt, writeDialog,
+    trace, dialogCount: dialogs.length, dialogAt, writeDialog,
     calls: linkCallLegsOnIndex(cols, order, options.uriTimingWindow ?? 2), refers: [], folded, findings,
   };
 }
