@@ -17,11 +17,11 @@ test('ColumnRows grows every int and float column together and keeps their rows'
       assert.equal(a.data[r], 0);
       assert.equal(t.data[r], 0);
       a.data[r] = k;
-      b.data[r] = -k;
+      b.data[r] = -k - 1;
       t.data[r] = k + 0.5;
     }
     assert.equal(rows.length, count);
     assert.ok(a.data.length >= count && b.data.length === a.data.length && t.data.length === a.data.length);
-    for (let k = 0; k < count; k++) assert.deepEqual([a.data[k], b.data[k], t.data[k]], [k, -k, k + 0.5]);
+    for (let k = 0; k < count; k++) assert.deepEqual([a.data[k], b.data[k], t.data[k]], [k, -k - 1, k + 0.5]);
   }
 });
