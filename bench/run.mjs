@@ -14,8 +14,10 @@ const repoRoot = dirname(benchDir);
 const workDir = join(benchDir, 'work');
 const big = join(workDir, 'big.pcap');
 const cut = join(workDir, 'cut20k.pcap');
-// Five runs a case: with three, one slow run of either side moved the tshark ratio (near its 10× target) by a tenth.
-const runs = Number(process.env.BENCH_RUNS ?? 5);
+// Nine runs a case: this VM has slow spells of several seconds (the same run 15-40 % slower, page faults unchanged),
+// and with five runs two of ours caught in one moved the median of `dialogs` by 5-10 %; with three, one slow run of
+// either side had moved the tshark ratio (near its 10× target) by a tenth.
+const runs = Number(process.env.BENCH_RUNS ?? 9);
 const tsharkRuns = Number(process.env.BENCH_TSHARK_RUNS ?? runs);
 const write = !process.argv.includes('--no-write');
 
