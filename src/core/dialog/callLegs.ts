@@ -113,10 +113,10 @@ export class LegLinker<Call> {
   private readonly inviteTime: FloatColumn;
   private readonly inviteNext: IntColumn;
 
-  /** `headers`: the correlation headers, lower case; `callText`: a call's Call-ID as printed. */
   /**
-   * `slotOf` keeps each call's slot: a Map by default; the index passes a map by string id (one read, no hashing),
-   * its arena as `memory`, and the number of messages, which bounds the calls and INVITEs.
+   * `headers`: the correlation headers, lower case; `callText`: a call's Call-ID as printed; `slotOf` keeps each
+   * call's slot: a Map by default, where the index passes a map by string id (one read, no hashing), its arena as
+   * `memory`, and its message count as `expected` (calls and INVITEs are sized for a quarter of it).
    */
   constructor(
     private readonly headers: readonly string[], private readonly window: number, private readonly callText: (call: Call) => string,

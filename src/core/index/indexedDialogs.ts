@@ -15,7 +15,6 @@ import type { ColumnMemory } from './columnMemory';
 
 const ROLE_REQUEST = 0, ROLE_RESPONSE = 1, ROLE_ACK = 2;
 
-
 type IndexedDialog = DialogsReport['dialogs'][number];
 const TRYING = 0, EARLY = 1, CONFIRMED = 2, TERMINATED = 3;
 const STATE_NAMES: IndexedDialog['state'][] = ['trying', 'early', 'confirmed', 'terminated'];
@@ -597,7 +596,7 @@ function dialogMaker(t: DialogTables): { dialogAt(d: number): IndexedDialog; wri
       out.fragment(t.sNext[e] >= 0 ? f.stateNext : f.stateLast);
     }
     const terminated = t.dState[d] === TERMINATED;
-    // One call for both cases (see above): a dialog not terminated writes `null` from the cause's slot -1.
+    // One call for both cases (see above): slot 0 holds `null` for a dialog not terminated, cause c is at c + 1.
     const last = terminated ? lastState(d) : -1;
     const ends = (terminatedJson[depth] ??= []);
     const endKey = terminated ? t.sCause[last] + 1 : 0;
